@@ -11,6 +11,7 @@ import sys
 from coach.errors import CoachError
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "coach.index.cli",
 )
 
 

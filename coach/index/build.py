@@ -1,0 +1,187 @@
+"""Build (or skip rebuilding) the search index for a corpus with an embedding model.
+
+The index is written to a temporary sibling folder and swapped in at the end, so an interrupted
+build never leaves a half-written index where the app looks for one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from coach import config
+from coach.corpus.types import IngestProblem, Passage
+from coach.errors import IndexError_
+from coach.index.dense import build_dense_index, index_type_of, save_dense_index
+from coach.index.lexical import build_lexical_index, save_lexical_index
+from coach.index.manifest import FORMAT_VERSION, Manifest, describe_files, sha256_file
+from coach.index.retriever import DENSE_NAME, LEXICAL_DIR, PASSAGES_NAME, write_passages
+
+CORPUS_SUFFIXES = (".txt", ".md", ".docx")
+ENCODE_BATCH = 256
+
+#: progress(stage, done, total): stage is a short Chinese label such as "计算向量"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BuildResult:
+    folder: Path
+    manifest: Manifest
+    skipped: bool  # True when corpus and model were unchanged and nothing was rebuilt
+    problems: list[IngestProblem] = field(default_factory=list)
+
+
+def uploads_dir() -> Path:
+    """Where the app keeps speeches the writer uploaded."""
+    return config.data_dir() / "corpus"
+
+
+def default_corpus_paths(include_seeds: bool = True) -> list[Path]:
+    paths = [config.seeds_dir()] if include_seeds else []
+    if uploads_dir().is_dir() and any(uploads_dir().iterdir()):
+        paths.append(uploads_dir())
+    return paths
+
+
+def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
+    """Every file ingestion will look at, in a stable order (so the checksum list is stable)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES)
+        elif path.exists():
+            files.append(path)
+    return files
+
+
+def _fingerprint(files: list[Path]) -> list[dict]:
+    entries = []
+    for path in files:
+        try:
+            entries.append({"path": str(path.resolve()), "sha256": sha256_file(path), "bytes": path.stat().st_size})
+        except OSError:
+            entries.append({"path": str(path.resolve()), "sha256": "unreadable", "bytes": -1})
+    return entries
+
+
+def _unchanged(folder: Path, model_id: str, fingerprint: list[dict]) -> Manifest | None:
+    try:
+        manifest = Manifest.load(folder)
+        manifest.verify_files(folder)
+    except IndexError_:
+        return None
+    same_corpus = manifest.corpus_key() == sorted((e["path"], e["sha256"]) for e in fingerprint)
+    return manifest if same_corpus and manifest.model_id == model_id else None
+
+
+def build_index(
+    corpus: Iterable[Path | str] | None = None,
+    out: Path | str | None = None,
+    model: str | None = None,
+    *,
+    include_seeds: bool = True,
+    force: bool = False,
+    progress: Progress | None = None,
+    embedder=None,
+) -> BuildResult:
+    """Ingest ``corpus`` (default: the seeds plus the writer's uploads), embed every passage and
+    write FAISS + BM25 + passages + manifest into ``out`` (default: the app's index folder)."""
+    from coach.corpus import ingest_paths
+    from coach.embed import load_embedder, model_id
+
+    report = progress or (lambda stage, done, total: None)
+    folder = Path(out) if out is not None else config.default_index_dir()
+    if corpus is None:
+        paths = default_corpus_paths(include_seeds)
+    else:
+        paths = ([config.seeds_dir()] if include_seeds else []) + [Path(p) for p in corpus]
+    paths = list(dict.fromkeys(Path(p).expanduser().resolve() for p in paths))
+    files = corpus_files(paths)
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise IndexError_(f"找不到语料文件夹：{'、'.join(missing)}。请检查路径是否正确。")
+
+    chosen = model or config.embed_model_setting()
+    wanted_id = model_id(chosen)
+    fingerprint = _fingerprint(files)
+    if not force:
+        existing = _unchanged(folder, wanted_id, fingerprint)
+        if existing is not None:
+            return BuildResult(folder, existing, skipped=True)
+
+    started = time.perf_counter()
+    report("读取语料", 0, len(files))
+    documents, problems = ingest_paths(files, progress=lambda done, total, name: report("读取语料", done, total))
+    passages: list[Passage] = [p for doc in documents for p in doc.passages]
+    if not passages:
+        detail = "；".join(p.message for p in problems) if problems else "文件夹里没有 .txt、.md 或 .docx 文件"
+        raise IndexError_(f"语料里没有可以建立索引的内容（{detail}）。请放入至少一篇讲话稿后再构建。")
+
+    embedder = embedder or load_embedder(chosen)
+    vectors = []
+    texts = [p.text for p in passages]
+    for start in range(0, len(texts), ENCODE_BATCH):
+        batch = texts[start : start + ENCODE_BATCH]
+        vectors.append(
+            embedder.encode(batch, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        )
+        report("计算向量", min(start + ENCODE_BATCH, len(texts)), len(texts))
+    matrix = np.vstack(vectors).astype(np.float32)
+
+    report("建立索引", 0, 2)
+    dense = build_dense_index(matrix)
+    report("建立索引", 1, 2)
+    lexical = build_lexical_index(texts)
+    report("建立索引", 2, 2)
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-building-", dir=folder.parent))
+    try:
+        write_passages(passages, staging / PASSAGES_NAME)
+        save_dense_index(dense, staging / DENSE_NAME)
+        (staging / LEXICAL_DIR).mkdir()
+        save_lexical_index(lexical, staging / LEXICAL_DIR)
+        by_path = {str(Path(d.source).resolve()): d for d in documents}
+        corpus_entries = []
+        for entry in fingerprint:
+            doc = by_path.get(entry["path"])
+            corpus_entries.append(
+                {**entry, "doc_id": doc.doc_id if doc else None, "encoding": doc.encoding if doc else None}
+            )
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            model_id=wanted_id,
+            model=str(chosen) if chosen else str(config.default_model_path()),
+            dimension=int(matrix.shape[1]),
+            dense_index=index_type_of(dense),
+            passage_count=len(passages),
+            corpus=corpus_entries,
+            files=describe_files(staging),
+            problems=[{"path": p.path, "message": p.message} for p in problems],
+            lexical={"impl": "bm25s", "tokenizer": "jieba.lcut_for_search", "k1": 1.5, "b": 0.75},
+            built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            build_seconds=round(time.perf_counter() - started, 3),
+        )
+        manifest.save(staging)
+        if folder.exists():
+            old = folder.with_name(f".{folder.name}-old-{os.getpid()}")
+            folder.rename(old)
+            staging.rename(folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    report("完成", 1, 1)
+    return BuildResult(folder, manifest, skipped=False, problems=problems)

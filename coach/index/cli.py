@@ -1,0 +1,143 @@
+"""``coach index build``, ``coach search`` and ``coach eval retrieval``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from coach.steps import STEPS
+
+
+_PLACE = {"opening": "（开头）", "body": "（正文）", "closing": "（结尾）"}
+
+
+class _StageBar:
+    """One tqdm bar per build stage, on stderr so ``--json`` output stays clean."""
+
+    def __init__(self) -> None:
+        self.stage = None
+        self.bar = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = tqdm(total=max(total, 1), desc=stage, file=sys.stderr, leave=False, unit="项")
+        self.bar.total = max(total, 1)
+        self.bar.n = done
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from coach.index import build_index
+
+    bar = _StageBar()
+    try:
+        result = build_index(
+            corpus=args.corpus or None,
+            out=args.out,
+            model=args.model,
+            include_seeds=not args.no_seeds,
+            force=args.force,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    m = result.manifest
+    if result.skipped:
+        print(f"语料和模型都没有变化，索引已是最新：{result.folder}（{m.passage_count} 个段落，模型 {m.model_id}）")
+    else:
+        print(
+            f"索引已建好：{result.folder}\n"
+            f"  文件 {len(m.corpus)} 个，段落 {m.passage_count} 个，向量维度 {m.dimension}，"
+            f"向量索引 {m.dense_index}，用时 {m.build_seconds:.1f} 秒\n  模型 {m.model_id}"
+        )
+    for problem in result.problems:
+        print(f"  跳过：{problem.message}", file=sys.stderr)
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from coach.index import open_retriever
+
+    retriever = open_retriever(args.index, model=args.model, progress=_StageBar() if not args.json else None)
+    results = [retriever.search(q, k=args.k, step=args.step) for q in args.query]
+    if args.json:
+        print(json.dumps([[h.to_dict() for h in hits] for hits in results], ensure_ascii=False, indent=1))
+        return 0
+    for query, hits in zip(args.query, results):
+        print(f"查询：{query}")
+        if not query.strip():
+            print("  （查询为空：请输入想找的内容，例如“怎样写好开头”）")
+        elif not hits:
+            print("  （没有找到相关段落）")
+        for h in hits:
+            path = " › ".join(h.passage.heading_path) or _PLACE.get(h.passage.position, "")
+            print(f"  {h.rank}. [{h.score:.4f}] 《{h.passage.title or h.passage.doc_id}》 {path}")
+            print(f"     {h.passage.text[:120]}{'…' if len(h.passage.text) > 120 else ''}")
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from coach.eval import evaluate, load_queries
+    from coach.index import open_retriever
+
+    retriever = open_retriever(args.index, model=args.model)
+    queries = load_queries(args.queries)
+    index_of = {p.id: n for n, p in enumerate(retriever.passages)}
+    rows = {}
+    for mode in ("lexical", "dense", "hybrid"):
+        def rank(query: str, mode=mode) -> list[int]:
+            return [index_of[h.passage.id] for h in retriever.search(query, k=args.k, mode=mode)]
+
+        rows[mode] = evaluate(rank, retriever.passages, queries, args.k)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    names = {"lexical": "BM25（jieba）", "dense": "向量", "hybrid": "混合（RRF）"}
+    print(f"{len(queries)} 条查询，k={args.k}，索引 {retriever.folder}，模型 {retriever.manifest.model_id}")
+    print(f"{'方法':<14}{'recall@' + str(args.k):>10}{'MRR':>8}")
+    for mode, row in rows.items():
+        print(f"{names[mode]:<14}{row[f'recall@{args.k}']:>10.3f}{row['mrr']:>8.3f}")
+    return 0
+
+
+def register(subparsers) -> None:
+    index = subparsers.add_parser("index", help="构建检索索引")
+    index_sub = index.add_subparsers(dest="index_command", metavar="ACTION")
+    build = index_sub.add_parser("build", help="读取语料、计算向量并写入索引（语料和模型未变时跳过）")
+    build.add_argument("--corpus", action="append", metavar="DIR", help="再加入一个语料文件夹（可重复）")
+    build.add_argument("--model", metavar="NAME_OR_PATH", help="sentence-transformers 模型名或本地路径")
+    build.add_argument("--out", metavar="DIR", help="索引存放的文件夹（默认在数据目录下）")
+    build.add_argument("--no-seeds", action="store_true", help="不包含自带的五篇范文")
+    build.add_argument("--force", action="store_true", help="即使没有变化也重新构建")
+    build.set_defaults(func=_cmd_build)
+    index.set_defaults(func=lambda args: (index.print_help(), 2)[1])
+
+    search = subparsers.add_parser("search", help="在语料中检索范例段落")
+    search.add_argument("--k", type=int, default=5, help="每个查询返回几个段落（默认 5）")
+    search.add_argument("--json", action="store_true", help="输出 JSON：每个查询一个列表")
+    search.add_argument("--step", choices=[s.name for s in STEPS] + [s.key for s in STEPS], help="按步骤筛选段落")
+    search.add_argument("--index", metavar="DIR", help="索引文件夹（默认在数据目录下）")
+    search.add_argument("--model", metavar="NAME_OR_PATH", help="查询所用模型（须与建索引的模型一致）")
+    search.add_argument("query", nargs="+", metavar="QUERY")
+    search.set_defaults(func=_cmd_search)
+
+    evaluate = subparsers.add_parser("eval", help="评测")
+    eval_sub = evaluate.add_subparsers(dest="eval_command", metavar="WHAT")
+    retrieval = eval_sub.add_parser("retrieval", help="在标注查询集上比较 BM25、向量和混合检索")
+    retrieval.add_argument("--queries", metavar="FILE", help="标注查询文件（JSONL，默认用项目自带的）")
+    retrieval.add_argument("--k", type=int, default=5)
+    retrieval.add_argument("--index", metavar="DIR")
+    retrieval.add_argument("--model", metavar="NAME_OR_PATH")
+    retrieval.add_argument("--json", action="store_true")
+    retrieval.set_defaults(func=_cmd_eval)
+    evaluate.set_defaults(func=lambda args: (evaluate.print_help(), 2)[1])
