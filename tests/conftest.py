@@ -28,3 +28,20 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_texts() -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS_DIR.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory, built_model_path) -> Path:
+    """The seed corpus indexed once for the whole run with the default model."""
+    from coach.index import build_index
+
+    out = tmp_path_factory.mktemp("seed-index") / "index"
+    build_index(corpus=[], out=out, model=str(built_model_path), include_seeds=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_retriever(seed_index_dir):
+    from coach.index import Retriever
+
+    return Retriever.load(seed_index_dir)

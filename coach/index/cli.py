@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from coach.errors import CoachError
 from coach.steps import STEPS
 
 
@@ -91,22 +92,33 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from coach.index import open_retriever
 
     retriever = open_retriever(args.index, model=args.model)
-    queries = load_queries(args.queries)
+    try:
+        queries = load_queries(args.queries)
+    except (OSError, ValueError) as exc:
+        raise CoachError(f"无法读取标注查询文件 {args.queries}：{exc}") from exc
     index_of = {p.id: n for n, p in enumerate(retriever.passages)}
+    depth = max(args.k, 20)  # deeper than k so MRR sees ranks past the cut
     rows = {}
     for mode in ("lexical", "dense", "hybrid"):
         def rank(query: str, mode=mode) -> list[int]:
-            return [index_of[h.passage.id] for h in retriever.search(query, k=args.k, mode=mode)]
+            return [index_of[h.passage.id] for h in retriever.search(query, k=depth, mode=mode)]
 
         rows[mode] = evaluate(rank, retriever.passages, queries, args.k)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
     names = {"lexical": "BM25（jieba）", "dense": "向量", "hybrid": "混合（RRF）"}
+    key = f"recall@{args.k}"
     print(f"{len(queries)} 条查询，k={args.k}，索引 {retriever.folder}，模型 {retriever.manifest.model_id}")
-    print(f"{'方法':<14}{'recall@' + str(args.k):>10}{'MRR':>8}")
+    print(f"{'方法':<12}{'全部 ' + key:>16}{'MRR':>8}{'改写类 ' + key:>18}{'字面类 ' + key:>18}")
     for mode, row in rows.items():
-        print(f"{names[mode]:<14}{row[f'recall@{args.k}']:>10.3f}{row['mrr']:>8.3f}")
+        by_type = row.get("by_type", {})
+        para = by_type.get("paraphrase", {}).get(key, float("nan"))
+        lex = by_type.get("lexical", {}).get(key, float("nan"))
+        print(f"{names[mode]:<12}{row[key]:>16.3f}{row['mrr']:>8.3f}{para:>18.3f}{lex:>18.3f}")
+    unmatched = rows["hybrid"].get("unmatched") or []
+    if unmatched:
+        print(f"注意：{len(unmatched)} 条查询的标注片段不在任何段落里（可能被切段切开）：{'；'.join(unmatched[:5])}")
     return 0
 
 
