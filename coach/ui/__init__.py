@@ -1,0 +1,15 @@
+"""UI-facing helpers for the Streamlit app (``app.py``), in plain Python so they can be tested alone.
+
+``app.py`` only lays out widgets; everything it shows is computed here:
+
+- ``services``  — the one place the app reaches the other parts (store, retriever, coach, exporters …);
+- ``workspace`` — the open project, its revision, autosave, stale-tab conflicts and undo;
+- ``status``    — findings per step, step status and the score card;
+- ``sections``  — keeping 填肉's sections in step with the outline without losing text;
+- ``highlight`` — findings highlighted in the draft, as HTML built only from escaped pieces;
+- ``charts``    — sentence and section lengths for the 修容 charts;
+- ``outline_graph`` — the outline as a Graphviz picture;
+- ``versions``  — snapshots of the draft for 成器;
+- ``exports``   — the files the writer can download at any step;
+- ``text``      — small formatting helpers (times, counts).
+"""

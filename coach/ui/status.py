@@ -1,0 +1,135 @@
+"""Findings for every step, each step's status, and the score card (成器).
+
+A step is "未开始" while its artifact is empty, "进行中" once the writer has put something in it, and
+"已完成" when the writer marks it done (stored in ``Project.step_status``). The number of open findings
+(errors + warnings) is shown next to it, so the sidebar says where work is left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+
+from coach.findings import Finding
+from coach.project import BriefCard, Project
+from coach.steps import STEPS, Step
+
+STATE_LABELS = {"not_started": "未开始", "in_progress": "进行中", "done": "已完成"}
+STATE_ICONS = {"not_started": "○", "in_progress": "◐", "done": "●"}
+
+#: score deductions per finding (shown to the writer next to the score card)
+PENALTY = {"error": 15, "warning": 5, "info": 1}
+
+
+def _brief_started(p: Project) -> bool:
+    defaults = BriefCard()
+    return any(getattr(p.brief, f.name) != getattr(defaults, f.name) for f in fields(BriefCard))
+
+
+STARTED: dict[str, Callable[[Project], bool]] = {
+    "liyi": _brief_started,
+    "dagu": lambda p: bool(p.outline.strip()),
+    "tianrou": lambda p: bool(p.opening.strip() or p.closing.strip() or any(s.body.strip() for s in p.sections)),
+    "xiurong": lambda p: bool(p.draft.strip()),
+    "chengqi": lambda p: bool(p.versions),
+}
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    findings: dict[str, list[Finding]]  # step key -> findings
+    failures: dict[str, str]  # step key -> what went wrong, for a check that raised
+
+
+def run_checks(project: Project, steps: tuple[Step, ...] = STEPS) -> CheckRun:
+    """Every step's findings. A failing check is reported, not raised: one broken check must not
+    take the whole page (and the writer's text) down with it."""
+    findings: dict[str, list[Finding]] = {}
+    failures: dict[str, str] = {}
+    for step in steps:
+        try:
+            findings[step.key] = list(step.check(project))
+        except Exception as exc:  # noqa: BLE001 - shown to the writer as "this check failed"
+            findings[step.key] = []
+            failures[step.key] = f"{step.name}的检查出错了（{exc.__class__.__name__}: {exc}），其他功能不受影响。"
+    return CheckRun(findings, failures)
+
+
+def open_count(findings: list[Finding]) -> int:
+    return sum(1 for f in findings if f.severity in ("error", "warning"))
+
+
+@dataclass(frozen=True)
+class StepView:
+    key: str
+    name: str
+    order: int
+    state: str  # not_started | in_progress | done
+    open_findings: int
+    errors: int
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def caption(self) -> str:
+        """The line under the step's name in the sidebar: "进行中 · 3 条待改"."""
+        text = self.state_label
+        if self.open_findings and self.state != "not_started":
+            text += f" · {self.open_findings} 条待改"
+        return text
+
+    @property
+    def nav_label(self) -> str:
+        return f"{STATE_ICONS[self.state]} {self.order}. {self.name}"
+
+
+def step_state(step: Step, project: Project) -> str:
+    stored = project.step_status.get(step.key, "")
+    if stored == "done":
+        return "done"
+    started = STARTED.get(step.key)
+    if (started is not None and started(project)) or stored == "in_progress":
+        return "in_progress"
+    return "not_started"
+
+
+def step_views(project: Project, run: CheckRun, steps: tuple[Step, ...] = STEPS) -> list[StepView]:
+    out = []
+    for step in steps:
+        found = run.findings.get(step.key, [])
+        out.append(StepView(step.key, step.name, step.order, step_state(step, project), open_count(found),
+                            sum(1 for f in found if f.severity == "error")))
+    return out
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    step: str
+    state: str
+    errors: int
+    warnings: int
+    infos: int
+    score: int | None  # None while the step has not started
+
+    def as_row(self) -> dict[str, object]:
+        return {"步骤": self.step, "状态": STATE_LABELS[self.state], "错误": self.errors, "提醒": self.warnings,
+                "建议": self.infos, "得分": "—" if self.score is None else self.score}
+
+
+def scorecard(project: Project, run: CheckRun, steps: tuple[Step, ...] = STEPS) -> list[ScoreRow]:
+    """One row per step: 100 minus 15 per error, 5 per warning, 1 per suggestion (never below 0)."""
+    rows = []
+    for step in steps:
+        found = run.findings.get(step.key, [])
+        counts = {sev: sum(1 for f in found if f.severity == sev) for sev in PENALTY}
+        state = step_state(step, project)
+        score = None if state == "not_started" else max(0, 100 - sum(PENALTY[s] * n for s, n in counts.items()))
+        rows.append(ScoreRow(step.name, state, counts["error"], counts["warning"], counts["info"], score))
+    return rows
+
+
+def overall_score(rows: list[ScoreRow]) -> int | None:
+    scored = [r.score for r in rows if r.score is not None]
+    return round(sum(scored) / len(rows)) if scored else None
