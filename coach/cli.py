@@ -12,6 +12,7 @@ from coach.errors import CoachError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "coach.index.cli",
+    "coach.embed.cli",
 )
 
 
