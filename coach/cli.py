@@ -13,6 +13,7 @@ from coach.errors import CoachError
 COMMAND_MODULES: tuple[str, ...] = (
     "coach.index.cli",
     "coach.embed.cli",
+    "coach.export.cli",
 )
 
 
