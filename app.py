@@ -16,10 +16,11 @@ from coach import config
 from coach.errors import CoachError
 from coach.project import DIRECTIONS, GENRES, Project
 from coach.steps import STEPS, get_step
-from coach.ui import services
+from coach.ui import charts, exports, highlight, outline_view, services, versions
+from coach.ui import sections as sections_ui
 from coach.ui import status as status_ui
 from coach.ui.highlight import SEVERITY_LABELS
-from coach.ui.text import md_escape, when
+from coach.ui.text import count_chars, md_escape, when
 from coach.ui.versions import add_snapshot, auto_label
 from coach.ui.workspace import Workspace
 
@@ -235,6 +236,10 @@ def sidebar() -> None:
         sidebar_steps()
         st.divider()
         sidebar_corpus()
+        st.divider()
+        st.markdown("#### 导出")
+        st.caption("随时可以下载到目前为止的全部内容。")
+        export_buttons(prefix="side")
 
 
 def sidebar_projects() -> None:
@@ -252,15 +257,15 @@ def sidebar_projects() -> None:
         st.selectbox("打开文稿", ids, index=index, format_func=lambda i: names.get(i, i), key="nav_project",
                      placeholder="选择一篇文稿", on_change=cb_open_project, args=("nav_project",))
     cols = st.columns(3)
-    with cols[0].popover("新建", icon=":material/add:", use_container_width=True):
+    with cols[0].popover("新建", icon=":material/add:", width="stretch"):
         st.text_input("文稿名称", key="new_name", placeholder="例如：在全市办公室系统业务培训会上的讲话")
         st.button("创建", key="new_go", on_click=cb_new_project, args=("new_name",), type="primary")
     if w is not None:
-        with cols[1].popover("改名", icon=":material/edit:", use_container_width=True):
+        with cols[1].popover("改名", icon=":material/edit:", width="stretch"):
             st.text_input("新名称", value=w.project.name, key=wkey("rename"))
             st.button("保存名称", key="rename_go", on_click=cb_rename, args=(wkey("rename"),))
         cols[2].button("删除", icon=":material/delete:", key="delete_go", on_click=cb_delete,
-                       use_container_width=True, help="删除后可以立即撤销")
+                       width="stretch", help="删除后可以立即撤销")
     deleted = st.session_state.get("deleted")
     if deleted:
         st.info(f"已删除《{deleted[1]}》。")
@@ -391,6 +396,12 @@ def page_liyi(step) -> None:
                         key=wkey("brief.speaking_minutes"), placeholder="讲话稿必填",
                         on_change=cb_set_brief,
                         args=("speaking_minutes", wkey("brief.speaking_minutes"), "讲话时长"))
+        with st.expander("落款：署名和成文日期（法定公文用）", expanded=bool(b.signature or b.date)):
+            c7, c8 = st.columns(2)
+            with c7:
+                _brief_text_input("signature", "署名（发文机关）", "例如：××市人民政府办公室")
+            with c8:
+                _brief_text_input("date", "成文日期", "例如：2026年11月22日")
     with right:
         st.markdown("##### 立意检查")
         show_findings(check_run().findings.get(step.key, []), empty="立意卡完整，没有发现问题。")
@@ -409,13 +420,436 @@ def _brief_text_area(field: str, label: str, placeholder: str, height: int = 100
                  height=height, on_change=cb_set_brief, args=(field, key, label))
 
 
-# --- other steps (wired as their parts land) ------------------------------------------------
+# --- 搭骨 ------------------------------------------------------------------------------------------
+
+def _with_sections_synced(p: Project) -> None:
+    p.sections = outline_view.sync_project_sections(p).sections
+
+
+def cb_set_outline(key: str) -> None:
+    value = st.session_state.get(key) or ""
+
+    def set_outline(p: Project) -> None:
+        p.outline = value
+        _with_sections_synced(p)
+
+    change(set_outline, "修改了提纲")
+
+
+def cb_renumber() -> None:
+    from coach.checks.outline import render_outline
+
+    def renumber(p: Project) -> None:
+        p.outline = render_outline(outline_view.parse(p.outline))
+        _with_sections_synced(p)
+
+    change(renumber, "自动重新编号", undoable=True, refresh_widgets=True)
+
+
+def cb_use_skeleton(select_key: str) -> None:
+    chosen = st.session_state.get(select_key)
+    skeleton = next((sk for sk in seed_skeletons() if sk.doc_id == chosen), None)
+    if skeleton is None:
+        return
+
+    def use(p: Project) -> None:
+        p.outline = skeleton.outline
+        _with_sections_synced(p)
+
+    change(use, f"以《{skeleton.title}》的骨架为起点", undoable=True, refresh_widgets=True)
+    st.session_state["flash"] = ("success", f"已把《{skeleton.title}》的提纲复制到编辑器。这只是起点：请按自己的立意改写每个标题。")
+
+
+@st.cache_data(show_spinner=False)
+def _seed_skeletons(folder: str) -> list:
+    return services.seed_skeletons(folder)
+
+
+def seed_skeletons() -> list:
+    return _seed_skeletons(str(config.seeds_dir()))
+
+
+def page_dagu(step) -> None:
+    w = ws()
+    p = w.project
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown("##### 提纲")
+        st.caption("每行一个标题，按“一、（一）1.（1）”编号；也可以用缩进表示层次。一级标题就是“填肉”里要写的各个部分。")
+        st.text_area("提纲", value=p.outline, key=wkey("outline"), height=260, on_change=cb_set_outline,
+                     args=(wkey("outline"),), label_visibility="collapsed",
+                     placeholder="一、学习是办公室干部的立身之本\n（一）为什么要学\n（二）学什么\n二、写材料是办公室干部的看家本领")
+        b1, b2 = st.columns(2)
+        b1.button("自动重新编号", key="renumber", on_click=cb_renumber, icon=":material/format_list_numbered:",
+                  disabled=not p.outline.strip(), help="按层次重写“一、（一）1.（1）”编号（可撤销）")
+        with b2:
+            undo_button()
+        with st.expander("从范文的骨架开始", expanded=not p.outline.strip()):
+            skeletons = seed_skeletons() if services.ready("corpus") else []
+            if not services.ready("corpus"):
+                st.caption("范文骨架尚未就绪。")
+            elif not skeletons:
+                st.caption("语料里的讲话稿没有可用的提纲。")
+            else:
+                names = {sk.doc_id: f"{sk.title}（{sk.top_count}个一级标题）" for sk in skeletons}
+                st.selectbox("范文", list(names), format_func=names.get, key="skeleton_pick")
+                chosen = next(sk for sk in skeletons if sk.doc_id == st.session_state.get("skeleton_pick",
+                                                                                         skeletons[0].doc_id))
+                st.code(chosen.outline, language=None, wrap_lines=True)
+                st.button("复制到提纲编辑器", key="use_skeleton", on_click=cb_use_skeleton, args=("skeleton_pick",),
+                          icon=":material/content_copy:",
+                          help="替换当前提纲（可撤销）" if p.outline.strip() else None)
+    with right:
+        st.markdown("##### 提纲检查")
+        show_findings(check_run().findings.get(step.key, []),
+                      empty="提纲结构没有发现问题。" if p.outline.strip() else "还没有提纲。")
+        step_done_toggle(step)
+    if p.outline.strip():
+        st.markdown("##### 结构图")
+        st.graphviz_chart(outline_view.outline_dot(p.outline, p.brief.title or p.name), width="stretch")
+        heads = outline_view.top_headings(p.outline)
+        st.caption(f"{len(heads)}个一级标题，对应“填肉”中的{len(heads)}个部分。")
+
+
+# --- 填肉 ------------------------------------------------------------------------------------------
+
+def cb_set_part(part: str, key: str, index: int | None = None) -> None:
+    value = st.session_state.get(key) or ""
+
+    def set_part(p: Project) -> None:
+        if part == "section" and index is not None and index < len(p.sections):
+            p.sections[index].body = value
+        elif part in ("opening", "closing"):
+            setattr(p, part, value)
+
+    change(set_part, "修改了正文")
+
+
+def cb_merge_orphan(source: int, select_key: str) -> None:
+    target = st.session_state.get(select_key)
+    if target is None:
+        return
+
+    def merge(p: Project) -> None:
+        p.sections = sections_ui.merge_into(p.sections, source, int(target))
+
+    change(merge, "合并不在提纲中的部分", undoable=True, refresh_widgets=True)
+
+
+def cb_drop_section(index: int) -> None:
+    def drop(p: Project) -> None:
+        if index < len(p.sections):
+            del p.sections[index]
+
+    change(drop, "删除不在提纲中的部分", undoable=True, refresh_widgets=True)
+
+
+def part_options(p: Project) -> dict[str, str]:
+    options = {"opening": "开头"}
+    for i, sec in enumerate(p.sections):
+        options[f"s{i}"] = sec.heading or f"第{i + 1}部分"
+    options["closing"] = "结尾"
+    return options
+
+
+def page_tianrou(step) -> None:
+    w = ws()
+    p = w.project
+    heads = outline_view.top_headings(p.outline)
+    if not heads:
+        st.info("提纲里还没有一级标题。先到“搭骨”列出三到五个一级标题，这里就会按标题分成几个部分来写；开头和结尾可以先写。")
+    orphans = sections_ui.orphan_indexes(p.sections, heads)
+    options = part_options(p)
+    pick_key = "tianrou_pick"
+    if st.session_state.get(pick_key) not in options:
+        st.session_state[pick_key] = next((k for k in options if k.startswith("s")), "opening")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.selectbox("选择要写的部分", list(options), format_func=lambda k: options[k], key=pick_key)
+        part = st.session_state[pick_key]
+        if part in ("opening", "closing"):
+            label = options[part]
+            st.text_area(label, value=getattr(p, part), key=wkey(f"part.{part}"), height=300,
+                         on_change=cb_set_part, args=(part, wkey(f"part.{part}")),
+                         placeholder="开头：称呼、缘由、本次讲话的主旨" if part == "opening" else "结尾：总结、号召、提出要求")
+        else:
+            index = int(part[1:])
+            section = p.sections[index]
+            st.markdown(f"**{md_escape(section.heading)}**")
+            key = wkey(f"part.s{index}.{abs(hash(section.heading)) % 10_000_000}")
+            st.text_area("本部分正文", value=section.body, key=key, height=300, on_change=cb_set_part,
+                         args=("section", key, index), label_visibility="collapsed",
+                         placeholder="用事实、案例、数据支撑这个标题的观点。")
+            if index in orphans:
+                st.warning("这一部分的标题已经不在提纲里了。它的文字保留着：可以并入另一部分，或者删除（可撤销）。")
+                targets = [i for i in range(len(p.sections)) if i != index and i not in orphans]
+                if targets:
+                    m1, m2 = st.columns([3, 1], vertical_alignment="bottom")
+                    m1.selectbox("并入", targets, format_func=lambda i: p.sections[i].heading,
+                                 key=wkey(f"merge_target.{index}"))
+                    m2.button("并入", key=f"merge.{index}", on_click=cb_merge_orphan,
+                              args=(index, wkey(f"merge_target.{index}")))
+                st.button("删除这一部分", key=f"drop.{index}", on_click=cb_drop_section, args=(index,))
+        undo_button()
+    with right:
+        st.markdown("##### 各部分情况")
+        show_section_indicators(step)
+        step_done_toggle(step)
+
+
+def show_section_indicators(step) -> None:
+    p = ws().project
+    if not services.ready("sections"):
+        st.caption("材料指标尚未就绪。")
+    rows = [{"部分": options, "字数": count_chars(text)} for options, text in _parts_text(p)]
+    if rows:
+        st.dataframe(rows, hide_index=True, width="stretch")
+    show_findings(check_run().findings.get(step.key, []), empty="各部分没有发现问题。")
+
+
+def _parts_text(p: Project) -> list[tuple[str, str]]:
+    parts = [("开头", p.opening)] if p.opening.strip() else []
+    parts += [(s.heading, s.body) for s in p.sections]
+    if p.closing.strip():
+        parts.append(("结尾", p.closing))
+    return parts
+
+
+# --- 修容 ------------------------------------------------------------------------------------------
+
+def cb_set_draft(key: str) -> None:
+    value = st.session_state.get(key) or ""
+    change(lambda p: setattr(p, "draft", value), "修改了全文")
+
+
+def cb_reassemble() -> None:
+    change(lambda p: setattr(p, "draft", p.assemble_draft()), "从各部分重新组装全文", undoable=True,
+           refresh_widgets=True)
+
+
+def cb_apply_fix(rule: str, start: int, end: int) -> None:
+    w = ws()
+    text = w.project.current_text()
+    fresh = [f for f in get_step("xiurong").check(w.project)
+             if f.rule == rule and f.start == start and f.end == end and f.fix is not None]
+    if not fresh:
+        st.session_state["flash"] = ("warning", "全文已经变了，这条修改不再适用。请看更新后的问题清单。")
+        return
+    new_text, applied = services.apply_fix(text, fresh[0])
+    change(lambda p: setattr(p, "draft", new_text),
+           f"把“{applied['before']}”改为“{applied['after']}”", undoable=True, refresh_widgets=True)
+
+
+def cb_apply_safe_fixes() -> None:
+    w = ws()
+    new_text, changes = services.apply_safe_fixes(w.project.current_text(), w.project.brief.genre or None)
+    if not changes:
+        st.session_state["flash"] = ("info", "没有可以自动修改的地方。")
+        return
+    change(lambda p: setattr(p, "draft", new_text), f"应用全部安全修改（{len(changes)}处）", undoable=True,
+           refresh_widgets=True)
+    st.session_state["flash"] = ("success", f"已自动修改{len(changes)}处，可以撤销。")
+
+
+def undo_button() -> None:
+    w = ws()
+    if w.can_undo:
+        st.button(f"撤销：{w.undo_label}", key="undo", on_click=cb_undo, icon=":material/undo:")
+
+
+def page_xiurong(step) -> None:
+    w = ws()
+    p = w.project
+    text = p.current_text()
+    findings = check_run().findings.get(step.key, [])
+    if not text.strip():
+        st.info("全文还是空的。先在“填肉”里写好各部分，这里会把标题、开头、各部分和结尾组装成全文。")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown("##### 全文")
+        if p.draft.strip() and p.draft != p.assemble_draft():
+            st.caption("全文已经单独修改过：在“填肉”里的改动不会自动进入全文，需要时可点“从各部分重新组装”。")
+        st.text_area("全文（可直接修改）", value=text, key=wkey("draft"), height=320, on_change=cb_set_draft,
+                     args=(wkey("draft"),), label_visibility="collapsed")
+        b1, b2 = st.columns(2)
+        b1.button("从各部分重新组装", key="reassemble", on_click=cb_reassemble, icon=":material/sync:",
+                  help="用标题、开头、各部分正文和结尾重新生成全文（可撤销）")
+        with b2:
+            undo_button()
+        if text.strip():
+            st.markdown("##### 标注")
+            st.caption("鼠标停在标注上可以看到问题说明；上标数字对应右侧清单的序号。")
+            st.html(highlight.render_highlighted(text, findings))
+    with right:
+        st.markdown("##### 问题清单")
+        if not services.ready("lint"):
+            st.info("文字检查尚未就绪。")
+        safe = [f for f in findings if f.fix is not None and f.fix.safe]
+        if safe:
+            st.button(f"应用全部安全修改（{len(safe)}处）", key="fix_all", on_click=cb_apply_safe_fixes,
+                      type="primary", icon=":material/auto_fix_high:")
+        show_fixable_findings(findings, text)
+        step_done_toggle(step)
+    if text.strip():
+        with st.expander("句子和段落长度", expanded=False):
+            sentences = charts.sentence_lengths(text)
+            long_count = int(sentences["过长"].sum()) if len(sentences) else 0
+            st.caption(f"共{len(sentences)}句，其中{long_count}句超过{charts.LONG_SENTENCE}字（一口气念不完的句子）。")
+            if len(sentences):
+                st.altair_chart(charts.sentence_chart(sentences), width="stretch")
+            sections = charts.section_lengths(p)
+            if len(sections):
+                st.caption("各部分字数：相差太大往往说明某一部分写得单薄。")
+                st.altair_chart(charts.section_chart(sections), width="stretch")
+
+
+MAX_LISTED_FINDINGS = 60
+
+
+def show_fixable_findings(findings: list, text: str) -> None:
+    if not findings:
+        st.success("没有发现文字问题。" if text.strip() else "还没有可检查的内容。")
+        return
+    for n, f in enumerate(findings[:MAX_LISTED_FINDINGS], start=1):
+        label = SEVERITY_LABELS.get(f.severity, f.severity)
+        where = f"第{f.line}行　" if f.line else ""
+        quote = ""
+        if f.start is not None and f.end is not None and f.end > f.start:
+            quote = f"“{md_escape(text[f.start:f.end][:30])}”　"
+        line = f"{SEVERITY_ICONS.get(f.severity, '')} **[{n}] {label}**　{where}{quote}{md_escape(f.message)}"
+        if f.suggestion:
+            line += f"  \n　→ {md_escape(f.suggestion)}"
+        st.markdown(line)
+        if f.fix is not None:
+            shown = f.fix.replacement or "（删除）"
+            st.button(f"改为“{shown[:20]}”", key=f"fix.{f.rule}.{f.start}.{f.end}", on_click=cb_apply_fix,
+                      args=(f.rule, f.start, f.end), type="tertiary", icon=":material/check:")
+    if len(findings) > MAX_LISTED_FINDINGS:
+        st.caption(f"还有{len(findings) - MAX_LISTED_FINDINGS}条未列出：先处理上面的，再看其余的。")
+
+
+# --- 成器 -------------------------------------------------------------------------------------------
+
+def cb_snapshot(label_key: str) -> None:
+    label = (st.session_state.get(label_key) or "").strip() or "手动保存"
+    saved: list = []
+
+    def snap(p: Project) -> None:
+        v = add_snapshot(p, label, "chengqi", only_if_changed=False)
+        saved.append(v)
+
+    change(snap, f"保存版本“{label}”")
+    st.session_state["flash"] = (("success", f"已保存版本“{label}”。") if saved and saved[0]
+                                 else ("warning", "全文是空的，没有可保存的版本。"))
+
+
+def cb_restore_version(select_key: str) -> None:
+    vid = st.session_state.get(select_key)
+    w = ws()
+    version = next((v for v in w.project.versions if v.id == vid), None)
+    if version is None:
+        return
+    change(lambda p: setattr(p, "draft", version.text), f"恢复版本“{version.label}”", undoable=True,
+           refresh_widgets=True)
+    st.session_state["flash"] = ("success", f"已把版本“{version.label}”恢复为当前全文，可以撤销。")
+
+
+def cb_review(index: int, key: str) -> None:
+    from coach.steps.chengqi import reviewed, set_reviewed
+
+    ticked = bool(st.session_state.get(key))
+
+    def tick(p: Project) -> None:
+        done = reviewed(p)
+        (done.add if ticked else done.discard)(index)
+        set_reviewed(p, done)
+
+    change(tick, "勾选三改三审")
+
+
+def page_chengqi(step) -> None:
+    from coach.steps.chengqi import CHECKLIST, reviewed
+
+    w = ws()
+    p = w.project
+    top_left, top_right = st.columns([3, 2], gap="large")
+    with top_left:
+        st.markdown("##### 版本")
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        c1.text_input("版本名称", key="version_label", placeholder="例如：送审稿、领导修改稿")
+        c2.button("保存当前版本", key="snapshot", on_click=cb_snapshot, args=("version_label",),
+                  icon=":material/bookmark_add:")
+        if not p.versions:
+            st.caption("还没有版本。每次切换步骤时会自动保存一个版本，也可以随时手动保存。")
+        else:
+            ids = [v.id for v in p.versions]
+            titles = {v.id: versions.version_title(v, n) for n, v in enumerate(p.versions, start=1)}
+            st.caption(f"共{len(ids)}个版本。")
+            d1, d2 = st.columns(2)
+            old_id = d1.selectbox("原稿", ids, index=max(0, len(ids) - 2), format_func=titles.get,
+                                  key=wkey("diff_old"))
+            new_id = d2.selectbox("修改稿", ids + ["__current__"], index=len(ids),
+                                  format_func=lambda i: "当前全文" if i == "__current__" else titles[i],
+                                  key=wkey("diff_new"))
+            old_text = next(v.text for v in p.versions if v.id == old_id)
+            new_text = p.current_text() if new_id == "__current__" else next(
+                v.text for v in p.versions if v.id == new_id)
+            show_diff(old_text, new_text)
+            r1, r2 = st.columns([3, 1], vertical_alignment="bottom")
+            r1.selectbox("恢复某个版本为当前全文", ids, index=len(ids) - 1, format_func=titles.get,
+                         key=wkey("restore_pick"))
+            r2.button("恢复", key="restore_version", on_click=cb_restore_version, args=(wkey("restore_pick"),))
+            undo_button()
+    with top_right:
+        st.markdown("##### 三改三审")
+        done = reviewed(p)
+        for i, item in enumerate(CHECKLIST):
+            st.checkbox(item, value=i in done, key=wkey(f"review.{i}"), on_change=cb_review,
+                        args=(i, wkey(f"review.{i}")))
+        st.markdown("##### 成器检查")
+        show_findings([f for f in check_run().findings.get(step.key, []) if not f.rule.startswith("chengqi.review")],
+                      empty="定稿检查没有发现问题。")
+        step_done_toggle(step)
+    st.markdown("##### 五步评分")
+    rows = status_ui.scorecard(p, check_run())
+    overall = status_ui.overall_score(rows)
+    st.caption("每步满分100：每条错误扣15分，每条提醒扣5分，每条建议扣1分；未开始的步骤不计分，总分按五步平均。")
+    st.metric("总分", "—" if overall is None else overall)
+    st.dataframe([r.as_row() for r in rows], hide_index=True, width="stretch")
+    st.markdown("##### 导出")
+    export_buttons(prefix="main")
+
+
+def show_diff(old_text: str, new_text: str) -> None:
+    if old_text == new_text:
+        st.caption("两个版本完全相同。")
+        return
+    if not services.ready("diff"):
+        st.info("版本对比尚未就绪。")
+        return
+    result = services.compare(old_text, new_text)
+    st.html(result.to_html())
+
+
+PAGES: dict[str, Callable] = {"liyi": page_liyi, "dagu": page_dagu, "tianrou": page_tianrou, "xiurong": page_xiurong,
+                              "chengqi": page_chengqi}
+
 
 def page_not_ready(step) -> None:
     st.info(f"“{step.name}”的工作区尚未就绪。")
 
 
-PAGES: dict[str, Callable] = {"liyi": page_liyi}
+# --- export ---------------------------------------------------------------------------------------
+
+def export_buttons(prefix: str) -> None:
+    if not services.ready("export"):
+        st.caption("导出尚未就绪。")
+        return
+    w = ws()
+    files = exports.export_files(w.snapshot(), check_run().findings)
+    for f in files:
+        st.download_button(f.label, data=f.make, file_name=f.file_name, mime=f.mime, key=f"{prefix}.{f.kind}",
+                           icon=f.icon, on_click="ignore", width="stretch")
 
 
 # --- corpus page ---------------------------------------------------------------------------------

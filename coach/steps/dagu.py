@@ -1,4 +1,27 @@
+"""搭骨: build the skeleton — top-level and second-level headings that build on each other."""
+
+from __future__ import annotations
+
+from coach.findings import Finding
+from coach.project import Project
 from coach.steps.base import RetrievalScope, Step
+
+
+def check(project: Project) -> list[Finding]:
+    """The outline checks of ``coach.checks.outline`` (numbering, levels, count, 对仗, overlap, thesis)."""
+    from coach.checks.outline import check_outline
+
+    if not project.outline.strip():
+        return []
+    return check_outline(project.outline, thesis=project.brief.thesis or None)
+
+
+def query(project: Project, focus: str | None = None) -> str:
+    """Headings of real speeches on the same subject: the heading being worked on, else the thesis."""
+    brief = project.brief
+    parts = [focus] if focus else [brief.thesis, brief.title, brief.occasion]
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
 
 STEP = Step(
     key="dagu",
@@ -14,4 +37,7 @@ STEP = Step(
     ),
     # headings are the skeletons of real speeches
     scope=RetrievalScope(kinds=("heading",)),
+    artifact="提纲",
+    check=check,
+    query=query,
 )

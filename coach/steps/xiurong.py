@@ -1,4 +1,26 @@
+"""修容: polish the wording of the whole draft. Its checks are the 公文 linter (``coach.lint``)."""
+
+from __future__ import annotations
+
+from coach.findings import Finding
+from coach.project import Project
 from coach.steps.base import RetrievalScope, Step
+
+
+def check(project: Project) -> list[Finding]:
+    """Lint findings on ``project.current_text()``; offsets refer to that text."""
+    from coach.lint import lint
+
+    text = project.current_text()
+    if not text.strip():
+        return []
+    return lint(text, genre=project.brief.genre or None)
+
+
+def query(project: Project, focus: str | None = None) -> str:
+    """Well-written paragraphs about what the writer is polishing (a sentence or passage they chose)."""
+    return (focus or project.brief.thesis or project.brief.title or project.current_text()[:200]).strip()
+
 
 STEP = Step(
     key="xiurong",
@@ -12,4 +34,7 @@ STEP = Step(
         "逻辑与行文：不越级请示、不一文多事",
     ),
     scope=RetrievalScope(kinds=("paragraph",)),
+    artifact="修改后的全文",
+    check=check,
+    query=query,
 )

@@ -8,6 +8,7 @@ never share them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +89,74 @@ def passage_pin(hit: dict[str, Any]) -> dict[str, Any]:
 
 def project_from_dict(data: dict[str, Any]) -> Project:
     return Project.from_dict(data)
+
+
+# --- readiness of the parts built alongside the app ----------------------------------------------
+
+_PARTS = {
+    "lint": ("coach.lint", "lint"),
+    "outline": ("coach.checks.outline", "parse_outline"),
+    "sections": ("coach.checks.sections", "analyze_sections"),
+    "diff": ("coach.checks.diff", "compare"),
+    "export": ("coach.export", "to_markdown"),
+    "coaching": ("coach.coaching", "CoachTurn"),
+    "corpus": ("coach.corpus", "ingest_paths"),
+}
+
+
+def ready(part: str) -> bool:
+    """Whether a part of ``coach`` the app relies on is installed and importable."""
+    import importlib
+
+    module_name, attribute = _PARTS[part]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return False
+    return hasattr(module, attribute)
+
+
+# --- 修容 and 成器 --------------------------------------------------------------------------------
+
+def apply_fix(text: str, finding):
+    from coach.lint import apply_fix as _apply
+
+    return _apply(text, finding)
+
+
+def apply_safe_fixes(text: str, genre: str | None):
+    from coach.lint import apply_safe_fixes as _apply
+
+    return _apply(text, genre=genre)
+
+
+def compare(old: str, new: str):
+    from coach.checks.diff import compare as _compare
+
+    return _compare(old, new)
+
+
+# --- 搭骨: the seed speeches' outlines as skeletons -----------------------------------------------
+
+@dataclass(frozen=True)
+class Skeleton:
+    doc_id: str
+    title: str
+    outline: str  # numbered outline text, ready for the editor
+    top_count: int
+
+
+def seed_skeletons(folder: str | Path) -> list[Skeleton]:
+    """The outline of every speech in ``folder`` (default corpus: the seeds), for 搭骨 to start from."""
+    from coach.checks.outline import parse_outline, render_outline
+    from coach.corpus import ingest_paths, outline_of
+
+    documents, _problems = ingest_paths([Path(folder)])
+    out = []
+    for doc in documents:
+        outline = outline_of(doc)
+        text = outline if isinstance(outline, str) else render_outline(outline)
+        top = len(parse_outline(text).roots)
+        if top:
+            out.append(Skeleton(doc.doc_id, doc.title or doc.doc_id, text, top))
+    return out

@@ -115,7 +115,7 @@ class ScoreRow:
 
     def as_row(self) -> dict[str, object]:
         return {"步骤": self.step, "状态": STATE_LABELS[self.state], "错误": self.errors, "提醒": self.warnings,
-                "建议": self.infos, "得分": "—" if self.score is None else self.score}
+                "建议": self.infos, "得分": self.score}
 
 
 def scorecard(project: Project, run: CheckRun, steps: tuple[Step, ...] = STEPS) -> list[ScoreRow]:
