@@ -1,0 +1,488 @@
+"""The offline coach: no network, no key, deterministic — and built from the writer's own project.
+
+It routes the writer's message (``router``), then answers from real material: passages retrieved for
+the part being written, the step's checks, the rule data and FAQ, the step's question bank. Every
+reply starts from the writer's own words (``context.anchor``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from coach.coaching.context import (
+    Focus,
+    anchor,
+    finding_excerpt,
+    resolve_focus,
+    sentences,
+    sentences_containing,
+    shorten,
+    step_text,
+)
+from coach.coaching.questions import OpenQuestion, next_questions
+from coach.coaching.resources import CoachingData, FaqEntry, load_coaching_data
+from coach.coaching.router import Route, route
+from coach.coaching.types import CoachReply, CoachTurn, ReplyExtras, SuggestedEdit
+from coach.errors import CoachError
+from coach.findings import Finding
+from coach.project import Project
+from coach.steps import STEPS, Step
+
+log = logging.getLogger(__name__)
+
+SEVERITY_LABEL = {"error": "错误", "warning": "提醒", "info": "建议"}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+EXAMPLE_COUNT = 3
+TOP_FINDINGS = 3
+
+_MD_SPECIAL = re.compile(r"([\\`*_#\[\]<>|~$])")
+
+
+def md_escape(text: str) -> str:
+    """Show text literally in Streamlit markdown (no emphasis, links, HTML, LaTeX from a passage)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def q(text: str, limit: int = 50) -> str:
+    """The writer's (or a passage's) words, quoted and escaped."""
+    return f"「{md_escape(shorten(text, limit))}」"
+
+
+def passage_source(passage: Any) -> str:
+    """《title》› heading › path — where an example comes from."""
+    title = (getattr(passage, "title", "") or "").strip()
+    head = f"《{title}》" if title else (getattr(passage, "doc_id", "") or "（未命名文档）")
+    path = [h for h in (getattr(passage, "heading_path", ()) or ()) if h]
+    return " › ".join([head, *path])
+
+
+def _default_rule_finder() -> Callable[[str], list[Any]] | None:
+    try:
+        from coach.lint import find_rules  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return find_rules
+
+
+def _default_linter() -> Callable[..., list[Finding]] | None:
+    try:
+        from coach.lint import lint  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return lint
+
+
+def _default_retriever_factory() -> Any:
+    from coach.index import open_retriever
+
+    return open_retriever()
+
+
+def user_message(exc: BaseException) -> str:
+    """What the writer may read about an internal failure (CoachError messages are written for them)."""
+    if isinstance(exc, CoachError):
+        return str(exc)
+    return f"内部错误（{type(exc).__name__}）"
+
+
+@dataclass
+class Gathered:
+    """What a turn is about, worked out once (the LLM coach reuses it for its prompt)."""
+
+    step: Step
+    route: Route
+    focus: Focus
+    hits: list[Any] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # retrieval / check failures, for the writer
+
+
+class OfflineCoach:
+    """The default coach. Dependencies are injected so each can be tested (and replaced) alone:
+
+    - ``retriever``: an object with ``search(query, k, step, positions, kinds) -> list[Hit]``; if None,
+      ``retriever_factory`` opens one on first need (default: ``coach.index.open_retriever()``);
+    - ``rule_finder``: ``find_rules(query) -> list[Rule]`` (default: ``coach.lint.find_rules``);
+    - ``linter``: ``lint(text, genre=None) -> list[Finding]`` (default: ``coach.lint.lint``);
+    - ``data``: the coaching files (default: read from ``prompts/``).
+    """
+
+    name = "offline"
+
+    def __init__(
+        self,
+        retriever: Any | None = None,
+        *,
+        retriever_factory: Callable[[], Any] | None = _default_retriever_factory,
+        rule_finder: Callable[[str], list[Any]] | None = None,
+        linter: Callable[..., list[Finding]] | None = None,
+        data: CoachingData | None = None,
+    ) -> None:
+        self._retriever = retriever
+        self._retriever_factory = retriever_factory
+        self._retriever_error: str | None = None
+        self.rule_finder = rule_finder if rule_finder is not None else _default_rule_finder()
+        self.linter = linter if linter is not None else _default_linter()
+        self.data = data if data is not None else load_coaching_data()
+
+    # -- shared with the LLM coach ---------------------------------------------------------------
+    @property
+    def retriever(self) -> Any | None:
+        if self._retriever is None and self._retriever_factory is not None and self._retriever_error is None:
+            try:
+                self._retriever = self._retriever_factory()
+            except Exception as exc:  # an index problem must not break the conversation
+                log.warning("retriever unavailable: %s", type(exc).__name__)
+                self._retriever_error = user_message(exc)
+        return self._retriever
+
+    def retrieve(self, step: Step, project: Project, focus: Focus, topic: str, message: str, k: int) -> tuple[list[Any], str | None]:
+        """Passages for the part being written. Returns (hits, problem shown to the writer or None)."""
+        retriever = self.retriever
+        if retriever is None:
+            return [], self._retriever_error or "例文库还没有打开"
+        focus_text = topic or focus.heading or None
+        query = (step.query(project, focus_text) or "").strip()
+        if topic and topic not in query:
+            query = f"{topic} {query}".strip()
+        if not query:
+            query = f"{step.name} {step.goal}"
+        positions = kinds = None
+        for f in self.data.filters:
+            if f.words.search(message):
+                positions = f.positions or positions
+                kinds = f.kinds or kinds
+        try:
+            hits = list(retriever.search(query, k=k, step=step.key, positions=positions, kinds=kinds))
+            if not hits and (positions or kinds):
+                hits = list(retriever.search(query, k=k, step=step.key))
+        except Exception as exc:
+            log.warning("retrieval failed: %s", type(exc).__name__)
+            return [], user_message(exc)
+        return hits, None
+
+    def run_checks(self, turn: CoachTurn) -> tuple[list[Finding], str | None]:
+        if turn.findings is not None:
+            return list(turn.findings), None
+        step = turn.step
+        assert isinstance(step, Step)
+        try:
+            found = list(step.check(turn.project))
+        except Exception as exc:
+            log.warning("step check failed: %s", type(exc).__name__)
+            return [], user_message(exc)
+        return found, None
+
+    def gather(self, turn: CoachTurn, *, k: int = EXAMPLE_COUNT, need_hits: bool | None = None,
+               need_findings: bool | None = None) -> Gathered:
+        step = turn.step
+        assert isinstance(step, Step)
+        r = route(self.data, turn.message)
+        focus = resolve_focus(turn.project, step.key, turn.message, turn.focus)
+        g = Gathered(step=step, route=r, focus=focus)
+        if need_hits if need_hits is not None else r.intent == "examples":
+            g.hits, problem = self.retrieve(step, turn.project, focus, r.topic, turn.message, k)
+            if problem:
+                g.problems.append(f"例文检索暂不可用：{problem}")
+        if need_findings if need_findings is not None else r.intent == "check":
+            g.findings, problem = self.run_checks(turn)
+            if problem:
+                g.problems.append(f"检查暂时没能完成：{problem}")
+        return g
+
+    # -- the coach interface -----------------------------------------------------------------------
+    def reply(self, turn: CoachTurn) -> CoachReply:
+        return CoachReply(lambda extras: self.produce(turn, extras), ReplyExtras(coach=self.name))
+
+    def produce(self, turn: CoachTurn, extras: ReplyExtras) -> Iterator[str]:
+        """Fill ``extras`` and yield the reply paragraph by paragraph."""
+        try:
+            paragraphs = self.compose(turn, extras)
+        except Exception as exc:  # never a traceback in the chat; what the writer typed is kept by the caller
+            log.exception("offline coach failed")
+            paragraphs = [f"抱歉，教练这次没能回答（{user_message(exc)}）。你的话已经保存，可以换个说法再问一次。"]
+        for i, p in enumerate(paragraphs):
+            yield p if i == len(paragraphs) - 1 else p + "\n\n"
+
+    def compose(self, turn: CoachTurn, extras: ReplyExtras) -> list[str]:
+        g = self.gather(turn)
+        extras.intent = g.route.intent
+        extras.focus = g.focus.target
+        handler = {
+            "examples": self._examples,
+            "check": self._check,
+            "rule": self._rule,
+            "next": self._next,
+            "ghostwrite": self._ghostwrite,
+            "rewrite": self._rewrite,
+            "help": self._help,
+        }.get(g.route.intent, self._unknown)
+        return handler(turn, g, extras)
+
+    # -- pieces ------------------------------------------------------------------------------------
+    def _anchor(self, turn: CoachTurn, g: Gathered) -> str:
+        return md_escape(anchor(turn.project, g.step.key, g.focus))
+
+    def _questions(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras, limit: int = 1) -> list[OpenQuestion]:
+        bank = self.data.banks[g.step.key]
+        found = next_questions(bank, turn.project, g.focus, turn.conversation(), limit=limit)
+        extras.questions.extend(qn.id for qn in found)
+        return found
+
+    def _next_line(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras, lead: str = "接下来想一想") -> str:
+        found = self._questions(turn, g, extras)
+        if found:
+            return f"**{lead}：** {md_escape(found[0].text)}"
+        return self._step_done_line(g)
+
+    def _step_done_line(self, g: Gathered) -> str:
+        bank = self.data.banks[g.step.key]
+        later = [s for s in STEPS if s.order > g.step.order]
+        line = bank.done or "这一步的要点都过了一遍。"
+        if later and later[0].name not in line:
+            line += f"（下一步：「{later[0].name}」）"
+        return f"**下一步：** {md_escape(line)}"
+
+    # -- intents -----------------------------------------------------------------------------------
+    def _examples(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
+        bank = self.data.banks[g.step.key]
+        out = [self._anchor(turn, g)]
+        if not g.hits:
+            why = g.problems[0] if g.problems else f"例文库里没有找到和「{g.focus.label}」相近的段落"
+            out.append(md_escape(why) + "。可以换个说法，比如说出你想写的主题词，再让我找一次。")
+            out.append(self._next_line(turn, g, extras))
+            return out
+        target = f"「{md_escape(g.focus.label)}」" if g.focus.label else "你正在写的部分"
+        out.append(f"下面是例文库里和{target}相近的{len(g.hits)}段例文。{md_escape(bank.examples_hint)}")
+        for n, hit in enumerate(g.hits, start=1):
+            p = hit.passage
+            quoted = "\n".join("> " + md_escape(line) for line in shorten(p.text, 180).splitlines() if line.strip())
+            out.append(f"**[{n}]** {md_escape(passage_source(p))}\n{quoted}")
+            extras.passages.append({
+                "n": n, "cited": True, "score": float(getattr(hit, "score", 0.0) or 0.0),
+                "source": passage_source(p), "passage": p.to_dict(),
+            })
+        out.append(self._next_line(turn, g, extras, lead="对照例文，想一想"))
+        return out
+
+    def _check(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
+        out = [self._anchor(turn, g)]
+        if g.problems and not g.findings:
+            out.append(md_escape(g.problems[-1]) + "。")
+        findings = sorted(g.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.start or 0, f.line or 0))
+        if not findings:
+            if not g.problems:
+                out.append(f"我按「{g.step.name}」的要求检查了一遍，没有发现需要改的地方。这一步还可以对照下面几条自己再看看：")
+                out.append("\n".join(f"- {md_escape(item)}" for item in g.step.checklist[:3]))
+            out.append(self._next_line(turn, g, extras))
+            return out
+        counts = {sev: sum(1 for f in findings if f.severity == sev) for sev in SEVERITY_LABEL}
+        summary = "、".join(f"{n}处{SEVERITY_LABEL[s]}" for s, n in counts.items() if n)
+        top = findings[:TOP_FINDINGS]
+        out.append(f"我按「{g.step.name}」的要求检查了一遍，发现{len(findings)}处问题（{summary}），先看最要紧的{len(top)}处：")
+        lines = []
+        for i, f in enumerate(top, start=1):
+            extras.findings.append(f.to_dict())
+            line = f"{i}. **{md_escape(f.message)}**（{SEVERITY_LABEL.get(f.severity, f.severity)}）"
+            excerpt = finding_excerpt(turn.project, g.step.key, f)
+            if excerpt:
+                line += f"——你写的{q(excerpt)}。"
+            else:
+                line += "。"
+            if f.suggestion:
+                line += f"改法：{md_escape(f.suggestion)}"
+            edit = self._edit_from_fix(turn.project, g.step.key, f)
+            if edit is not None:
+                extras.edits.append(edit)
+                line += f"（可以直接采用：{q(edit.before, 40)} → {q(edit.after, 40)}）"
+            lines.append(line)
+        out.append("\n".join(lines))
+        if len(findings) > len(top):
+            out.append(f"其余{len(findings) - len(top)}处可以在检查结果里逐条查看。")
+        out.append(self._next_line(turn, g, extras))
+        return out
+
+    def _edit_from_fix(self, project: Project, step_key: str, f: Finding) -> SuggestedEdit | None:
+        """A finding's fix as an edit of the enclosing sentence, which the writer may accept."""
+        if f.fix is None:
+            return None
+        text = step_text(project, step_key)
+        fx = f.fix
+        if not (0 <= fx.start <= fx.end <= len(text)):
+            return None
+        left = max(text.rfind(ch, 0, fx.start) for ch in "。！？；\n") + 1
+        rights = [p for p in (text.find(ch, fx.end) for ch in "。！？；\n") if p != -1]
+        right = min(rights) + 1 if rights else len(text)
+        before = text[left:right]
+        after = text[left:fx.start] + fx.replacement + text[fx.end:right]
+        if not before.strip() or before == after:
+            return None
+        target = "outline" if step_key == "dagu" else "draft"
+        return SuggestedEdit(target=target, before=before.strip("\n"), after=after.strip("\n"), reason=f.message)
+
+    def _rules_for(self, query: str) -> list[Any]:
+        if self.rule_finder is None or not query.strip():
+            return []
+        try:
+            return list(self.rule_finder(query))[:2]
+        except Exception as exc:
+            log.warning("rule lookup failed: %s", type(exc).__name__)
+            return []
+
+    def _rule(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
+        entries: list[FaqEntry] = []
+        if g.route.faq:
+            best = g.route.faq[0][1]
+            entries = [e for e, s in g.route.faq if s >= best * 0.75][:2]
+        rules = self._rules_for(turn.message)
+        if not entries and not rules:
+            return self._unknown(turn, g, extras, lead="这条规则我的资料里还没有收录。")
+        out: list[str] = []
+        for e in entries:
+            extras.rules.append(e.id)
+            block = [f"**{md_escape(e.question)}**", md_escape(e.answer)]
+            if e.right:
+                block.append("✓ " + "　".join(md_escape(x) for x in e.right[:2]))
+            if e.wrong:
+                block.append("✗ " + "　".join(md_escape(x) for x in e.wrong[:2]))
+            if e.basis:
+                block.append(f"依据：{md_escape(e.basis)}")
+            out.append("\n\n".join(block[:2]) + ("\n\n" + "\n".join(block[2:]) if block[2:] else ""))
+        for rule in rules:
+            rid = str(getattr(rule, "id", ""))
+            if rid in extras.rules:
+                continue
+            extras.rules.append(rid)
+            text = f"**规则 {md_escape(rid)}：{md_escape(str(getattr(rule, 'message', '')))}**"
+            explanation = getattr(rule, "explanation", None) or getattr(rule, "suggestion", None)
+            if explanation:
+                text += f"\n\n{md_escape(str(explanation))}"
+            examples = getattr(rule, "examples", None) or {}
+            bad = list((examples.get("match") if isinstance(examples, dict) else None) or [])
+            good = list((examples.get("no_match") if isinstance(examples, dict) else None) or [])
+            if bad or good:
+                ex = []
+                if good:
+                    ex.append("✓ " + md_escape(str(good[0])))
+                if bad:
+                    ex.append("✗ " + md_escape(str(bad[0])))
+                text += "\n\n" + "\n".join(ex)
+            out.append(text)
+        out.append(self._tie_rule_to_text(turn, g, entries))
+        out.append(self._next_line(turn, g, extras))
+        return out
+
+    def _tie_rule_to_text(self, turn: CoachTurn, g: Gathered, entries: list[FaqEntry]) -> str:
+        words = [w for e in entries for w in (e.check_words or e.keywords)]
+        project = turn.project
+        text = "\n".join([project.brief.thesis, project.outline, project.current_text()])
+        hits = sentences_containing(text, words, limit=2) if words else []
+        if hits:
+            shown = "；".join(q(s, 60) for s in hits)
+            return f"对照你的文字：{shown}——按上面的规则看看用得对不对。"
+        if words:
+            shown = "、".join(f"「{md_escape(w)}」" for w in dict.fromkeys(words))
+            return f"你目前的文字里没有用到{shown}，写到时对照一下即可。{self._anchor(turn, g)}"
+        return self._anchor(turn, g)
+
+    def _next(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
+        found = self._questions(turn, g, extras, limit=2)
+        out = [self._anchor(turn, g)]
+        if not found:
+            out.append(self._step_done_line(g))
+            return out
+        out.append(f"**下一步：** {md_escape(found[0].text)}")
+        if len(found) > 1:
+            out.append(f"想好以后，再考虑：{md_escape(found[1].text)}")
+        return out
+
+    def _ghostwrite(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
+        return [
+            "我是教练，不替你写全文——稿子得是你自己想清楚、写出来的，讲的人才有底气，改的人才知道改什么。"
+            "我们一步一步来，每一步我都可以给你看例文、帮你检查、回答规范问题。",
+            self._anchor(turn, g),
+            self._next_line(turn, g, extras, lead="先从这个问题开始"),
+        ]
+
+    def _rewrite(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
+        focus = g.focus
+        out = [self._anchor(turn, g)]
+        if not focus.text.strip():
+            out.append(f"「{md_escape(focus.label)}」还没有文字，没有可改的地方。先写几句，哪怕很粗糙，我再帮你看。")
+            out.append(self._next_line(turn, g, extras))
+            return out
+        edits = self._lint_edits(turn.project, focus)
+        out.append("离线时我只改有规可依的地方（用词、标点、数字、序号），内容上怎么改由你来定。")
+        if edits:
+            extras.edits.extend(edits)
+            lines = [f"- {q(e.before, 60)} → {q(e.after, 60)}（{md_escape(e.reason)}）" for e in edits[:5]]
+            out.append(f"「{md_escape(focus.label)}」里有{len(edits)}处可以这样改，你可以逐条采用或忽略：\n" + "\n".join(lines))
+        else:
+            out.append(f"按规则看，「{md_escape(focus.label)}」没有需要改的字词和标点。")
+        found = self._questions(turn, g, extras, limit=2)
+        if found:
+            out.append("内容上，可以从这里自己改一改：\n" + "\n".join(f"- {md_escape(x.text)}" for x in found))
+        return out
+
+    def _lint_edits(self, project: Project, focus: Focus) -> list[SuggestedEdit]:
+        if self.linter is None:
+            return []
+        text = focus.text
+        try:
+            findings = list(self.linter(text, genre=project.brief.genre or None))
+        except Exception as exc:
+            log.warning("lint failed: %s", type(exc).__name__)
+            return []
+        edits: list[SuggestedEdit] = []
+        # one edit per sentence, all of that sentence's non-overlapping fixes applied together
+        by_sentence: dict[tuple[int, int], list[Finding]] = {}
+        for f in findings:
+            if f.fix is None or not (0 <= f.fix.start <= f.fix.end <= len(text)):
+                continue
+            left = max(text.rfind(ch, 0, f.fix.start) for ch in "。！？；\n") + 1
+            rights = [p for p in (text.find(ch, f.fix.end) for ch in "。！？；\n") if p != -1]
+            right = min(rights) + 1 if rights else len(text)
+            by_sentence.setdefault((left, right), []).append(f)
+        for (left, right), group in sorted(by_sentence.items()):
+            group.sort(key=lambda f: f.fix.start)  # type: ignore[union-attr]
+            pieces, cursor, reasons = [], left, []
+            for f in group:
+                fx = f.fix
+                assert fx is not None
+                if fx.start < cursor:
+                    continue  # overlaps an earlier fix in this sentence
+                pieces.append(text[cursor:fx.start] + fx.replacement)
+                cursor = fx.end
+                reasons.append(f.message)
+            after = "".join(pieces) + text[cursor:right]
+            before = text[left:right]
+            if before != after:
+                edits.append(SuggestedEdit(target=focus.target, before=before.strip("\n"), after=after.strip("\n"),
+                                           reason="；".join(dict.fromkeys(reasons))))
+        return edits
+
+    def _help(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras, lead: str = "") -> list[str]:
+        bank = self.data.banks[g.step.key]
+        out = []
+        if lead:
+            out.append(lead)
+        out.append(self._anchor(turn, g))
+        if bank.help:
+            out.append(md_escape(bank.help))
+        out.append("你可以这样问我：\n" + "\n".join(f"- {md_escape(line)}" for line in self.data.help_lines))
+        out.append(self._next_line(turn, g, extras))
+        return out
+
+    def _unknown(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras, lead: str = "") -> list[str]:
+        if not lead:
+            lead = "你还没有输入问题。" if not turn.message.strip() else "这句话我没能对上我会做的事。"
+        return self._help(turn, g, extras, lead=lead)
+
+
+def first_sentence(text: str) -> str:
+    s = sentences(text)
+    return s[0] if s else text
