@@ -1,0 +1,32 @@
+"""修容: the 公文 linter. Rules are data (``coach/lint/rules/*.yaml`` plus user files); the engine
+(``Linter``) compiles them once and reports ``coach.findings.Finding``s with offsets and fixes.
+
+    from coach.lint import Linter, lint, apply_safe_fixes, find_rules
+    findings = lint("截止5月15日，各各单位已上报。")
+"""
+
+from coach.lint.checkers import CHECKERS, Hit, register_checker
+from coach.lint.engine import Linter, LintContext, default_linter, excerpt, find_rules, lint
+from coach.lint.fixes import apply_fix, apply_safe_fixes
+from coach.lint.rules import BUILTIN_RULES_DIR, ENV_VAR, LintRuleError, Rule, load_builtin_rules, load_rule_file, load_rules
+
+__all__ = [
+    "BUILTIN_RULES_DIR",
+    "CHECKERS",
+    "ENV_VAR",
+    "Hit",
+    "LintContext",
+    "LintRuleError",
+    "Linter",
+    "Rule",
+    "apply_fix",
+    "apply_safe_fixes",
+    "default_linter",
+    "excerpt",
+    "find_rules",
+    "lint",
+    "load_builtin_rules",
+    "load_rule_file",
+    "load_rules",
+    "register_checker",
+]
