@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.index.cli",
     "coach.embed.cli",
     "coach.export.cli",
+    "coach.lint.cli",
 )
 
 
