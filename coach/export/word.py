@@ -243,7 +243,8 @@ def build_document(layout: DraftLayout, core_title: str = ""):
     # the default template starts with no paragraphs; add_paragraph appends to the body
 
     if layout.title:
-        _add_paragraph(doc, layout.title, "GongwenTitle", TITLE_FONT, TITLE_PT)
+        title = _add_paragraph(doc, layout.title, "GongwenTitle", TITLE_FONT, TITLE_PT)
+        title.alignment = WD_ALIGN_PARAGRAPH.CENTER  # also direct: some WPS versions ignore custom styles
         _add_paragraph(doc, "", "GongwenRecipient", BODY_FONT)  # one blank line below the title
     if layout.recipient:
         _add_paragraph(doc, layout.recipient, "GongwenRecipient", BODY_FONT)
@@ -275,9 +276,11 @@ def build_document(layout: DraftLayout, core_title: str = ""):
             date_right = 2.0
         if layout.signature:
             p = _add_paragraph(doc, layout.signature, "GongwenSignature", BODY_FONT)
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _set_indent_chars(p._p, right=sign_right)
         if layout.date:
             p = _add_paragraph(doc, layout.date, "GongwenSignature", BODY_FONT)
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _set_indent_chars(p._p, right=date_right)
 
     section = doc.sections[0]
