@@ -15,8 +15,9 @@ KINDS = ("heading", "paragraph")
 
 @dataclass(frozen=True)
 class Heading:
-    """A heading found in a document. ``level`` 1 = 一、, 2 = （一）, 3 = 1., 4 = （1）;
-    run-in markers (一是/第一/首先) get the level below their enclosing heading."""
+    """A heading found in a document. ``level`` is the depth in the document's heading tree: in a
+    normal speech 1 = 一、, 2 = （一）, 3 = 1., 4 = （1）; run-in markers (一是/第一/首先) get the level
+    below their enclosing heading (001's 一要/二要/三要 have no enclosing heading, so they are level 1)."""
 
     level: int
     marker: str  # the numbering as written: "一、", "（一）", "一是", "第一，" …
@@ -24,6 +25,16 @@ class Heading:
     start: int  # offsets into Document.text (of the whole heading, marker included)
     end: int
     run_in: bool = False  # True when the heading runs straight into its paragraph (no line break)
+    family: str = ""  # marker family: "cn-dun" 一、, "cn-paren" （一）, "digit-dot" 1., "digit-paren" （1）,
+    #                   "shi" 一是, "yao" 一要, "di" 第一，/首先, "di-step" 第一步, "qi" 其一
+    ordinal: int = 0  # 1 for 一、/一是/首先 …
+    parent: int = -1  # index of the enclosing heading in Document.headings, -1 at the top
+    position: str = "body"  # one of POSITIONS: run-in points in the opening (001's 一是…) are "opening"
+
+    @property
+    def label(self) -> str:
+        """Marker and text as written, e.g. "二、写材料是办公室干部的看家本领" (an element of a heading path)."""
+        return f"{self.marker}{self.text}"
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,9 @@ class Document:
     passages: list[Passage] = field(default_factory=list)
     encoding: str = "utf-8"
     sha256: str = ""  # of the raw file bytes
+    title_span: tuple[int, int] | None = None  # offsets of the title in ``text`` (None: no title)
+    salutation_span: tuple[int, int] | None = None
+    front_matter_end: int = 0  # passages start here; before it: title, subtitle, speaker, date lines
 
 
 @dataclass(frozen=True)
