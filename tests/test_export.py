@@ -249,3 +249,26 @@ def test_safe_filename_limits_length_and_can_be_created(tmp_path):
     target = tmp_path / name
     target.write_text("x", encoding="utf-8")  # the real file system accepts it
     assert target.read_text(encoding="utf-8") == "x"
+
+
+# -- download helper ------------------------------------------------------------------------------
+
+
+def test_export_file_gives_name_bytes_and_mime_for_each_format(project, findings):
+    from io import BytesIO
+
+    from docx import Document
+
+    from coach.export import export_file
+
+    md = export_file(project, "md", findings)
+    assert md.file_name == "在全区办公室系统业务培训班上的讲话.md" and md.mime.startswith("text/markdown")
+    assert "“布署”是错别字" in md.data.decode("utf-8")
+    js = export_file(project, "json")
+    assert project_from_json(js.data) == project
+    word = export_file(project, "docx")
+    assert word.file_name.endswith(".docx") and "wordprocessingml" in word.mime
+    assert Document(BytesIO(word.data)).paragraphs[0].text == "在全区办公室系统业务培训班上的讲话"
+    with pytest.raises(ExportError) as caught:
+        export_file(project, "pdf")
+    assert "不支持导出" in str(caught.value)

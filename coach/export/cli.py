@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import io
 import re
 import sys
 from pathlib import Path
 
 from coach.export.draft import project_from_plain_text
 from coach.export.errors import ExportError
+from coach.export.files import export_file
 from coach.export.filenames import safe_filename
 from coach.export.jsonio import findings_from_json, project_from_json, to_json
 from coach.export.markdown import to_markdown
 from coach.export.reading import read_input
-from coach.export.word import to_docx, write_bytes_atomically
+from coach.export.word import write_bytes_atomically
 
 FORMATS = {"md": "md", "markdown": "md", "json": "json", "docx": "docx"}
 EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".docx": "docx"}
@@ -73,15 +73,7 @@ def run_export(args: argparse.Namespace) -> int:
     if out.exists() and input_path.exists() and out.resolve() == input_path.resolve():
         raise ExportError("导出文件不能和输入文件是同一个，否则原稿会被覆盖。请换一个 --out 文件名。")
 
-    if fmt == "docx":
-        buffer = io.BytesIO()
-        to_docx(project, buffer)
-        data = buffer.getvalue()
-    elif fmt == "md":
-        data = to_markdown(project, findings).encode("utf-8")
-    else:
-        data = to_json(project, findings).encode("utf-8")
-    write_bytes_atomically(out, data)
+    write_bytes_atomically(out, export_file(project, fmt, findings).data)
 
     placeholders = sorted(set(_PLACEHOLDER.findall(project.current_text())))
     if placeholders:

@@ -163,20 +163,19 @@ def parse_draft(
 ) -> DraftLayout:
     """Split a draft into its layout parts.
 
-    ``title``/``recipient``/``signature``/``date`` are what the writer entered in the 立意卡: when the text
-    starts (or ends) with them they are recognised as such, and when the text lacks them they are added.
-    Without hints the first line is the title if it looks like one, the next line ending in "：" is the
-    主送机关, and a closing date line (with a short 署名 line above it) is the signature block.
+    The first line is the title if it looks like one (short, no closing punctuation, not a heading), the
+    next line ending in "：" is the 主送机关, and a closing date line (with a short 署名 line above it) is the
+    signature block. ``title``/``recipient``/``signature``/``date`` are what the writer entered in the
+    立意卡: they are recognised when the text carries them and added when the text lacks that part.
     """
     lines = [line for line in (clean_line(raw) for raw in (text or "").splitlines()) if line]
     layout = DraftLayout()
 
-    if title.strip():
-        layout.title = clean_line(title)
-        if lines and _norm(lines[0]) == _norm(layout.title):
-            layout.title = lines.pop(0)
-    elif lines and looks_like_title(lines[0]):
+    # the text wins over the 立意卡: a writer who retitled the draft in 修容 may not have updated the card
+    if lines and (looks_like_title(lines[0]) or (title.strip() and _norm(lines[0]) == _norm(title))):
         layout.title = lines.pop(0)
+    elif title.strip():
+        layout.title = clean_line(title)
 
     if lines and (looks_like_recipient(lines[0]) or (recipient.strip() and _norm(lines[0]) == _norm(recipient))):
         layout.recipient = with_full_width_colon(lines.pop(0))
