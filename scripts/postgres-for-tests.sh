@@ -93,7 +93,15 @@ fi
 port=${COACH_PG_PORT:-}
 if [ -z "$port" ]; then
     # ask the kernel for a free port; a tiny race remains, pg_ctl below fails loudly if it is lost
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    if command -v python3 >/dev/null 2>&1; then
+        port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    else
+        # no python: probe random high ports until one refuses connections
+        for _ in $(seq 1 50); do
+            port=$((20000 + RANDOM % 40000))
+            (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+        done
+    fi
 fi
 
 password=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
