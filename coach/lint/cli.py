@@ -1,0 +1,116 @@
+"""``coach lint [--json] [--fix] [--genre 文种] [--rules FILE ...] [--all] FILE|-``
+
+Exit status: 0 no error-severity finding, 1 at least one, 2 the input (or an option) cannot be used.
+``--fix`` writes the text with every safe fix applied to stdout and the summary to stderr; the file
+itself is never changed (the writer's text is never lost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from coach.errors import CoachError
+from coach.findings import Finding
+from coach.lint.engine import Linter
+from coach.lint.fixes import apply_safe_fixes
+from coach.lint.rules import severity_zh
+
+# Per rule, the plain-text report shows this many findings and then a count (--all shows every one).
+SHOWN_PER_RULE = 5
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "lint",
+        help="检查公文的用词、标点、数字、序号、文种等问题（修容）",
+        description="检查公文的用词、标点、数字、序号、文种等问题。退出码：0 无错误，1 有错误，2 无法读取输入。",
+    )
+    p.add_argument("file", help="要检查的文本文件（UTF-8 或 GBK），“-”表示从标准输入读取")
+    p.add_argument("--json", action="store_true", help="以 JSON 数组输出全部问题")
+    p.add_argument("--fix", action="store_true", help="把可安全自动修改的问题改好，输出到标准输出（原文件不变）")
+    p.add_argument("--genre", metavar="文种", default=None, help="文种，如 请示、报告、通知（用于文种相关规则）")
+    p.add_argument("--rules", metavar="FILE", nargs="+", default=[], help="追加的规则文件或目录（YAML）")
+    p.add_argument("--all", action="store_true", help="逐条列出全部问题（默认同一规则只列前几条）")
+    p.set_defaults(func=run)
+
+
+def read_text(path: str) -> str:
+    """Read a text file (or stdin for “-”): UTF-8, then GB18030. Raises CoachError (exit 2) otherwise."""
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CoachError(f"找不到文件“{path}”，请检查路径。") from None
+    except IsADirectoryError:
+        raise CoachError(f"“{path}”是一个文件夹，请给出文本文件。") from None
+    except OSError as exc:
+        raise CoachError(f"无法读取“{path}”（{exc.strerror or exc}）。") from None
+    if b"\x00" in data:
+        raise CoachError(f"“{path}”看起来是二进制文件（如 Word、PDF），请先另存为纯文本（.txt）再检查。")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise CoachError(f"“{path}”既不是 UTF-8 也不是 GBK 编码，无法识别文字，请另存为 UTF-8 文本。")
+
+
+def format_finding(f: Finding, name: str) -> str:
+    col = f.extra.get("column", 1)
+    line = f"{name}:{f.line}:{col}: {severity_zh(f.severity)} [{f.rule}] {f.message}  {f.extra.get('excerpt', '')}"
+    if f.suggestion:
+        line += f"\n    建议：{f.suggestion}"
+    if f.fix is not None and f.fix.safe:
+        line += "（可用 --fix 自动修改）"
+    return line
+
+
+def summary(findings: list[Finding]) -> str:
+    c = Counter(f.severity for f in findings)
+    fixable = sum(1 for f in findings if f.fix is not None and f.fix.safe)
+    return f"共 {len(findings)} 处：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}；其中 {fixable} 处可自动修改。"
+
+
+def report_lines(findings: list[Finding], name: str, show_all: bool = False) -> list[str]:
+    """Human-readable lines. Per rule the first SHOWN_PER_RULE findings, then how many more."""
+    shown: dict[str, int] = defaultdict(int)
+    total = Counter(f.rule for f in findings)
+    out: list[str] = []
+    for f in findings:
+        shown[f.rule] += 1
+        if show_all or shown[f.rule] <= SHOWN_PER_RULE:
+            out.append(format_finding(f, name))
+    for rule, n in total.items():
+        if not show_all and n > SHOWN_PER_RULE:
+            out.append(f"…… [{rule}] 同类问题另有 {n - SHOWN_PER_RULE} 处（加 --all 逐条列出，--json 给出全部位置）")
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    text = read_text(args.file)
+    linter = Linter.from_paths(args.rules, skip_broken=True)
+    for err in linter.rule_errors:
+        print(f"警告：{err}", file=sys.stderr)
+    name = "<stdin>" if args.file == "-" else args.file
+    if args.fix:
+        fixed, changes = apply_safe_fixes(text, genre=args.genre, linter=linter)
+        sys.stdout.write(fixed)
+        sys.stdout.flush()
+        remaining = linter.lint(fixed, genre=args.genre)
+        print(f"已自动修改 {len(changes)} 处。修改后：{summary(remaining)}", file=sys.stderr)
+        for line in report_lines(remaining, name, args.all):
+            print(line, file=sys.stderr)
+        findings = remaining
+    else:
+        findings = linter.lint(text, genre=args.genre)
+        if args.json:
+            json.dump([f.to_dict() for f in findings], sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+        else:
+            for line in report_lines(findings, name, args.all):
+                print(line)
+            print(summary(findings) if findings else "没有发现问题。")
+    return 1 if any(f.severity == "error" for f in findings) else 0
