@@ -225,6 +225,38 @@ def test_two_threads_saving_the_same_revision_exactly_one_wins(db_url):
             s.close()
 
 
+def test_threads_sharing_one_store_like_app_sessions_exactly_one_wins(store):
+    # the app keeps one store for all browser sessions; each session saves from its own thread
+    project, revision = store.create("共享")
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        mine, _ = store.load(project.id)
+        mine.draft = f"会话{i}"
+        barrier.wait()
+        try:
+            store.save(mine, revision)
+            result = f"won:{i}"
+        except StaleProjectError:
+            result = "stale"
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            result = f"error:{exc!r}"
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    winners = [o for o in outcomes if o.startswith("won:")]
+    assert len(winners) == 1 and outcomes.count("stale") == 3, outcomes
+    stored, stored_revision = store.load(project.id)
+    assert stored.draft == "会话" + winners[0].split(":")[1] and stored_revision == revision + 1
+
+
 def test_unicode_and_one_megabyte_draft_round_trip(store):
     project, revision = store.create("生僻字与表情😀")
     pieces = "中华人民共和国公文“三服务”——𠀀𪚥龘①②、〔2026〕5号；😀👍🏽 ñ é \t\u3000全角空格\n"
