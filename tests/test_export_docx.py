@@ -208,6 +208,22 @@ def test_real_seed_speech_exports_every_paragraph(seed_texts):
     assert len(level2) >= 10 and all(east_asia(p.runs[0]) == "楷体_GB2312" for p in level2)
 
 
+def test_a_title_edited_in_the_draft_wins_over_the_brief():
+    project = Project(brief=BriefCard(title="旧标题"), draft="关于调整值班安排的通知\n各科室：\n正文。")
+    doc, _ = export(project)
+    assert [p.text for p in text_paragraphs(doc)] == ["关于调整值班安排的通知", "各科室：", "正文。"]
+
+
+@pytest.mark.parametrize("seed_prefix", ["000_", "001_", "002_", "003_", "004_"])
+def test_every_seed_speech_exports_without_losing_text(seed_texts, seed_prefix):
+    [text] = [v for k, v in seed_texts.items() if k.startswith(seed_prefix)]
+    doc, _ = export(Project(draft=text))
+    expected = [line.strip(" \t\u3000") for line in text.splitlines() if line.strip(" \t\u3000")]
+    # a 主送机关 line gets the full-width colon the standard asks for; nothing else changes
+    expected = [line[:-1] + "：" if line.endswith(":") and len(line) < 40 else line for line in expected]
+    assert [p.text for p in text_paragraphs(doc)] == expected
+
+
 def test_plain_text_draft_without_brief_gets_title_recipient_and_headings():
     text = "关于开展调研的通知\n各科室：\n一、调研内容\n请按时报送。\n"
     doc, _ = export(project_from_plain_text(text))
