@@ -17,7 +17,7 @@ from typing import Any
 import regex
 
 from coach.findings import Finding, Fix
-from coach.lint.checkers import CHECKERS, Check, Hit
+from coach.lint.checkers import CHECKERS, Check, Hit, shared_tokenizer
 from coach.lint.rules import ENV_VAR, LintRuleError, Rule, load_rules
 
 # URLs and e-mail addresses keep their half-width punctuation.
@@ -33,7 +33,7 @@ MAX_FINDINGS_PER_RULE = 5000
 
 @dataclass
 class LintContext:
-    """What a checker may use besides the text: the 文种 and a lazily built jieba tokenizer."""
+    """What a checker may use besides the text: the 文种 and the jieba tokenizer (built on first use)."""
 
     text: str
     genre: str | None
@@ -119,7 +119,6 @@ class Linter:
         self.rules: list[Rule] = list(load_rules() if rules is None else rules)
         self._compiled = [_compile(r, i) for i, r in enumerate(self.rules)]
         self._by_id = {r.id: r for r in self.rules}
-        self._tokenizer: Any = None
         self.rule_errors: list[LintRuleError] = []  # user rule files that were skipped (see from_paths)
 
     @classmethod
@@ -136,17 +135,8 @@ class Linter:
         return self._by_id.get(rule_id)
 
     def tokenizer(self) -> Any:
-        """jieba tokenizer, built on first use (about half a second) and kept by this linter."""
-        if self._tokenizer is None:
-            import logging
-
-            import jieba
-
-            jieba.default_logger.setLevel(logging.WARNING)  # jieba prints "Building prefix dict" otherwise
-            tk = jieba.Tokenizer()
-            tk.initialize()
-            self._tokenizer = tk
-        return self._tokenizer
+        """The jieba tokenizer (see ``coach.lint.checkers.shared_tokenizer``)."""
+        return shared_tokenizer()
 
     def lint(self, text: str, genre: str | None = None) -> list[Finding]:
         """All findings for ``text`` (offsets are ``str`` indices into ``text``), sorted by position."""

@@ -250,7 +250,8 @@ def load_rule_file(path: str | os.PathLike[str], checker_names: Iterable[str] | 
         except UnicodeDecodeError:
             raise _fail(origin, None, "不是 UTF-8 或 GBK 编码的文本") from None
     try:
-        doc = yaml.safe_load(text)
+        # the C loader when PyYAML has it: the built-in rule files load in ~0.05 s instead of ~0.5 s
+        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark is not None else ""
