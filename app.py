@@ -16,11 +16,11 @@ from coach import config
 from coach.errors import CoachError
 from coach.project import DIRECTIONS, GENRES, Project
 from coach.steps import STEPS, get_step
-from coach.ui import charts, exports, highlight, outline_view, services, versions
+from coach.ui import charts, exports, highlight, outline_view, rebuild, services, uploads, versions
 from coach.ui import sections as sections_ui
 from coach.ui import status as status_ui
 from coach.ui.highlight import SEVERITY_LABELS
-from coach.ui.text import count_chars, md_escape, when
+from coach.ui.text import count_chars, heading_path, md_escape, when
 from coach.ui.versions import add_snapshot, auto_label
 from coach.ui.workspace import Workspace
 
@@ -235,6 +235,8 @@ def sidebar() -> None:
         st.divider()
         sidebar_steps()
         st.divider()
+        sidebar_coach()
+        st.divider()
         sidebar_corpus()
         st.divider()
         st.markdown("#### 导出")
@@ -360,6 +362,227 @@ def step_done_toggle(step) -> None:
               args=(step.key, not done))
 
 
+# --- examples from the corpus and pins ---------------------------------------------------------
+
+@st.cache_resource(show_spinner="正在载入语料索引……", max_entries=2)
+def _retriever(index_key: str):
+    return services.open_retriever()
+
+
+def retriever() -> tuple[Any, str | None]:
+    """(retriever, None) or (None, why not) — the reason is shown to the writer."""
+    key = services.index_key()
+    if not key:
+        return None, "还没有构建语料索引，示例段落暂时不能显示。到“管理语料库”里点“重建索引”即可。"
+    try:
+        return _retriever(key), None
+    except CoachError as exc:
+        return None, str(exc)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _search(index_key: str, query: str, step_key: str, k: int) -> list[dict]:
+    return services.search(_retriever(index_key), query, step_key, k)
+
+
+EXAMPLE_HINTS = {
+    "liyi": "填写标题、场合或核心观点后，这里会显示真实讲话稿里开门见山、点明主旨的开头。",
+    "dagu": "填写核心观点或标题后，这里会显示真实讲话稿的标题，看看别人怎么搭骨架。",
+    "tianrou": "选一个部分开始写，这里会显示真实讲话稿里讲同一件事的段落。",
+    "xiurong": "填写核心观点后，这里会显示用词规范的范文段落。",
+    "chengqi": "填写核心观点后，这里会显示真实讲话稿的结尾，看看怎样收束全文。",
+}
+POSITION_LABELS = {"opening": "开头", "body": "正文", "closing": "结尾"}
+
+
+def cb_pin(hit: dict, step_key: str) -> None:
+    pin = {**services.passage_pin(hit), "step": step_key}
+
+    def add(p: Project) -> None:
+        if all(x.get("id") != pin["id"] for x in p.pins):
+            p.pins.append(pin)
+
+    change(add, "收藏范文段落")
+
+
+def cb_unpin(pin_id: str) -> None:
+    change(lambda p: setattr(p, "pins", [x for x in p.pins if x.get("id") != pin_id]), "取消收藏")
+
+
+def source_line(hit: dict) -> str:
+    title = hit.get("title") or f"范文 {str(hit.get('doc') or '')[:3]}"
+    where = heading_path(hit.get("heading_path"))
+    return f"《{title}》 › {where} · {POSITION_LABELS.get(hit.get('position'), '')}"
+
+
+def examples_panel(step, focus: str | None = None, k: int = 3) -> None:
+    st.markdown("##### 范文示例")
+    w = ws()
+    query = step.query(w.project, focus).strip()
+    if not query:
+        st.caption(EXAMPLE_HINTS.get(step.key, ""))
+        return
+    r, why = retriever()
+    if r is None:
+        st.caption(why)
+        return
+    hits = _search(services.index_key(), query, step.key, k)
+    if not hits:
+        st.caption("语料里没有找到相近的段落。换个说法，或在“管理语料库”里导入更多讲话稿。")
+        return
+    pinned = {x.get("id") for x in w.project.pins}
+    for n, hit in enumerate(hits):
+        with st.container(border=True):
+            text = hit["text"]
+            st.markdown(md_escape(text if len(text) <= 260 else text[:260] + "……"))
+            st.caption(md_escape(source_line(hit)))
+            if hit["id"] in pinned:
+                st.button("已收藏（点击取消）", key=f"unpin.{step.key}.{n}", on_click=cb_unpin, args=(hit["id"],),
+                          type="tertiary", icon=":material/bookmark:")
+            else:
+                st.button("收藏到本文稿", key=f"pin.{step.key}.{n}", on_click=cb_pin, args=(hit, step.key),
+                          type="tertiary", icon=":material/bookmark_border:")
+    pins_list(step)
+
+
+def pins_list(step) -> None:
+    pins = ws().project.pins
+    if not pins:
+        return
+    with st.expander(f"已收藏的段落（{len(pins)}）"):
+        for n, pin in enumerate(pins):
+            st.markdown(md_escape(pin.get("text") or ""))
+            st.caption(md_escape(source_line(pin)))
+            st.button("取消收藏", key=f"pins.{step.key}.{n}", on_click=cb_unpin, args=(pin.get("id"),),
+                      type="tertiary")
+
+
+# --- the coach ------------------------------------------------------------------------------------
+
+def _secrets() -> dict:
+    """st.secrets as a plain dict; {} when there is no secrets file (keys only come from env or secrets)."""
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # noqa: BLE001 - no secrets.toml is the normal offline case
+        return {}
+
+
+def llm_settings():
+    return services.llm_settings(_secrets())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _coach(mode: str, index_key: str, settings_fingerprint: str):
+    r, _why = retriever() if index_key else (None, None)
+    settings = llm_settings() if mode == "llm" else None
+    return services.create_coach(mode, r, settings)
+
+
+def coach_mode() -> str:
+    settings = llm_settings()
+    mode = st.session_state.get("coach_mode") or ("llm" if settings.ready else "offline")
+    return mode if mode == "offline" or settings.ready else "offline"
+
+
+def current_coach():
+    mode = coach_mode()
+    return _coach(mode, services.index_key(), services.settings_fingerprint(llm_settings()) if mode == "llm" else "")
+
+
+def sidebar_coach() -> None:
+    st.markdown("#### 教练")
+    settings = llm_settings()
+    labels = {"offline": "离线教练（不联网）", "llm": f"大模型：{settings.describe()}"}
+    if settings.ready:
+        st.radio("使用哪位教练", ["offline", "llm"], index=["offline", "llm"].index(coach_mode()),
+                 format_func=labels.get, key="coach_mode", label_visibility="collapsed")
+    else:
+        st.caption(f"当前：{labels['offline']}。")
+        st.caption(f"未启用大模型：{settings.problem()}")
+
+
+def cb_accept_edit(step_key: str, message_index: int, edit_index: int) -> None:
+    w = ws()
+    messages = w.project.chats.get(step_key, [])
+    if message_index >= len(messages):
+        return
+    edits = messages[message_index].extras.get("edits") or []
+    if edit_index >= len(edits):
+        return
+    edit = edits[edit_index]
+    applied: list[bool] = []
+    change(lambda p: applied.append(services.apply_edit(p, edit)), "采用教练建议的修改", undoable=True,
+           refresh_widgets=True)
+    if applied and applied[0]:
+        st.session_state["flash"] = ("success", "已采用这处修改，可以撤销。")
+    else:
+        st.session_state["flash"] = ("warning", "原文已经改过，这处建议对不上了，没有修改。")
+
+
+def show_message(step_key: str, index: int, message) -> None:
+    with st.chat_message(message.role):
+        st.markdown(message.content if message.role == "assistant" else md_escape(message.content))
+        if message.role == "assistant":
+            show_reply_extras(step_key, index, message.extras or {})
+
+
+def show_reply_extras(step_key: str, index: int, extras: dict) -> None:
+    fallback = extras.get("fallback")
+    if fallback:
+        st.caption(f"大模型这次没有回答（{fallback.get('message', '')}），由离线教练代答。")
+    cited = [p for p in extras.get("passages") or [] if p.get("cited")]
+    if cited:
+        with st.expander(f"引用的范文（{len(cited)}）"):
+            for item in cited:
+                passage = item.get("passage") or {}
+                st.markdown(f"[{item.get('n')}] {md_escape(passage.get('text', ''))}")
+                st.caption(md_escape(source_line({**passage, "doc": passage.get("doc_id")})))
+    for e, edit in enumerate(extras.get("edits") or []):
+        with st.container(border=True):
+            st.caption(f"建议修改：{md_escape(edit.get('reason', ''))}")
+            if edit.get("before"):
+                st.markdown(f"原文：{md_escape(edit['before'])}")
+            st.markdown(f"改为：{md_escape(edit.get('after', ''))}")
+            st.button("采用这个修改", key=f"edit.{step_key}.{index}.{e}", on_click=cb_accept_edit,
+                      args=(step_key, index, e), icon=":material/check:")
+
+
+def chat_panel(step) -> None:
+    w = ws()
+    mode = coach_mode()
+    st.markdown(f"##### 和教练聊聊　:gray[{'大模型' if mode == 'llm' else '离线教练'}]")
+    messages = w.project.chats.get(step.key, [])
+    if not messages:
+        st.caption(CHAT_HINTS.get(step.key, "有问题随时问教练。"))
+    for i, message in enumerate(messages):
+        show_message(step.key, i, message)
+    prompt = st.chat_input(f"问问教练：关于“{step.name}”的任何问题", key=f"chat.{step.key}", max_chars=4000)
+    if prompt and prompt.strip():
+        text = prompt.strip()
+        change(lambda p: services.record_message(p, step.key, text), "向教练提问")
+        with st.chat_message("user"):
+            st.markdown(md_escape(text))
+        with st.chat_message("assistant"):
+            try:
+                reply = current_coach().reply(services.coach_turn(w.project, step.key, text,
+                                                                  check_run().findings.get(step.key)))
+                st.write_stream(reply)
+            except CoachError as exc:
+                st.error(str(exc))
+                return
+            change(lambda p: services.record_reply(p, step.key, reply), "记录教练的回答")
+            show_reply_extras(step.key, len(w.project.chats.get(step.key, [])) - 1, reply.extras.to_dict())
+
+
+CHAT_HINTS = {
+    "liyi": "例如：“这篇讲话的核心观点怎么提炼？”“请示和报告有什么区别？”",
+    "dagu": "例如：“我的一级标题对仗吗？”“给我看看别人怎么搭骨架。”",
+    "tianrou": "例如：“这一部分怎么写得更有说服力？”“有没有用数据说话的例子？”",
+    "xiurong": "例如：“截止和截至怎么区分？”“帮我看看这段话哪里不规范。”",
+    "chengqi": "例如：“定稿前还要检查什么？”“这两个版本改得好不好？”",
+}
+
+
 # --- 立意 ----------------------------------------------------------------------------------------
 
 def page_liyi(step) -> None:
@@ -406,6 +629,7 @@ def page_liyi(step) -> None:
         st.markdown("##### 立意检查")
         show_findings(check_run().findings.get(step.key, []), empty="立意卡完整，没有发现问题。")
         step_done_toggle(step)
+        examples_panel(step)
 
 
 def _brief_text_input(field: str, label: str, placeholder: str) -> None:
@@ -504,6 +728,7 @@ def page_dagu(step) -> None:
         show_findings(check_run().findings.get(step.key, []),
                       empty="提纲结构没有发现问题。" if p.outline.strip() else "还没有提纲。")
         step_done_toggle(step)
+        examples_panel(step)
     if p.outline.strip():
         st.markdown("##### 结构图")
         st.graphviz_chart(outline_view.outline_dot(p.outline, p.brief.title or p.name), width="stretch")
@@ -595,24 +820,22 @@ def page_tianrou(step) -> None:
         st.markdown("##### 各部分情况")
         show_section_indicators(step)
         step_done_toggle(step)
+        examples_panel(step, focus=options[part] if part.startswith("s") else None)
 
 
 def show_section_indicators(step) -> None:
+    from coach.steps.tianrou import report
+
     p = ws().project
-    if not services.ready("sections"):
-        st.caption("材料指标尚未就绪。")
-    rows = [{"部分": options, "字数": count_chars(text)} for options, text in _parts_text(p)]
+    rep = report(p)
+    rows = [{"部分": {"opening": "开头", "closing": "结尾"}.get(s.role, s.heading), "字数": s.chars,
+             "数据": len(s.data_points), "事实": len(s.facts), "引语": len(s.quotations),
+             "有材料": "✓" if s.has_substance else "—"} for s in rep.sections]
     if rows:
         st.dataframe(rows, hide_index=True, width="stretch")
+        extra = f"，约{rep.speaking_minutes}分钟（按每分钟{rep.chars_per_minute}字）" if rep.speaking_minutes else ""
+        st.caption(f"全文{rep.total_chars}字{extra}。数据：日期、百分比、金额、数量；事实：地名、单位、事件、文件；引语：引号里的话。")
     show_findings(check_run().findings.get(step.key, []), empty="各部分没有发现问题。")
-
-
-def _parts_text(p: Project) -> list[tuple[str, str]]:
-    parts = [("开头", p.opening)] if p.opening.strip() else []
-    parts += [(s.heading, s.body) for s in p.sections]
-    if p.closing.strip():
-        parts.append(("结尾", p.closing))
-    return parts
 
 
 # --- 修容 ------------------------------------------------------------------------------------------
@@ -690,6 +913,8 @@ def page_xiurong(step) -> None:
                       type="primary", icon=":material/auto_fix_high:")
         show_fixable_findings(findings, text)
         step_done_toggle(step)
+    with st.expander("范文示例", expanded=False):
+        examples_panel(step)
     if text.strip():
         with st.expander("句子和段落长度", expanded=False):
             sentences = charts.sentence_lengths(text)
@@ -754,17 +979,16 @@ def cb_restore_version(select_key: str) -> None:
     st.session_state["flash"] = ("success", f"已把版本“{version.label}”恢复为当前全文，可以撤销。")
 
 
-def cb_review(index: int, key: str) -> None:
-    from coach.steps.chengqi import reviewed, set_reviewed
+def cb_review_pass(index: int) -> None:
+    from coach.steps.chengqi import review_label
 
-    ticked = bool(st.session_state.get(key))
-
-    def tick(p: Project) -> None:
-        done = reviewed(p)
-        (done.add if ticked else done.discard)(index)
-        set_reviewed(p, done)
-
-    change(tick, "勾选三改三审")
+    saved: list = []
+    change(lambda p: saved.append(add_snapshot(p, review_label(index), "chengqi", only_if_changed=False)),
+           f"完成{review_label(index)}")
+    if saved and saved[0] is not None:
+        st.session_state["flash"] = ("success", f"已完成“{review_label(index)}”，并保存为一个版本，可与之前的版本对比。")
+    else:
+        st.session_state["flash"] = ("warning", "全文是空的，还不能审稿。")
 
 
 def page_chengqi(step) -> None:
@@ -802,14 +1026,18 @@ def page_chengqi(step) -> None:
             undo_button()
     with top_right:
         st.markdown("##### 三改三审")
+        st.caption("每改完一遍就点一下：当前全文会存成一个版本，之后可以逐遍对比改了什么。")
         done = reviewed(p)
         for i, item in enumerate(CHECKLIST):
-            st.checkbox(item, value=i in done, key=wkey(f"review.{i}"), on_change=cb_review,
-                        args=(i, wkey(f"review.{i}")))
+            c1, c2 = st.columns([4, 1], vertical_alignment="center")
+            c1.markdown(("✅ " if i in done else "⬜ ") + item)
+            c2.button("完成" if i not in done else "再存一版", key=f"review.{i}", on_click=cb_review_pass, args=(i,),
+                      type="secondary" if i in done else "primary")
         st.markdown("##### 成器检查")
         show_findings([f for f in check_run().findings.get(step.key, []) if not f.rule.startswith("chengqi.review")],
                       empty="定稿检查没有发现问题。")
         step_done_toggle(step)
+        examples_panel(step)
     st.markdown("##### 五步评分")
     rows = status_ui.scorecard(p, check_run())
     overall = status_ui.overall_score(rows)
@@ -846,7 +1074,8 @@ def export_buttons(prefix: str) -> None:
         st.caption("导出尚未就绪。")
         return
     w = ws()
-    files = exports.export_files(w.snapshot(), check_run().findings)
+    run = check_run()
+    files = exports.export_files(w.snapshot(), [f for s in STEPS for f in run.findings.get(s.key, [])])
     for f in files:
         st.download_button(f.label, data=f.make, file_name=f.file_name, mime=f.mime, key=f"{prefix}.{f.kind}",
                            icon=f.icon, on_click="ignore", width="stretch")
@@ -854,14 +1083,66 @@ def export_buttons(prefix: str) -> None:
 
 # --- corpus page ---------------------------------------------------------------------------------
 
+def cb_remove_corpus_file(name: str) -> None:
+    if uploads.remove_corpus_file(services.uploads_dir(), name):
+        st.session_state["flash"] = ("success", f"已从语料库移除“{name}”。重建索引后，示例中不再出现它。")
+
+
 def page_corpus() -> None:
     st.markdown("### 语料库")
     st.button("返回写作", key="corpus_back", on_click=cb_show_view, args=("step",), icon=":material/arrow_back:")
+    st.markdown("示例段落来自语料库里的真实讲话稿：随软件附带的五篇，加上你导入的讲话稿。导入后需要重建索引。")
     manifest = services.index_manifest()
     if manifest is None:
-        st.info("索引尚未构建。")
+        st.warning("索引尚未构建：示例段落暂时不能显示。点下面的“重建索引”即可（第一次需要一两分钟）。")
     else:
-        st.caption(f"索引：{manifest.passage_count} 个段落，模型 {manifest.model_id}")
+        st.caption(f"当前索引：{len(manifest.corpus)}篇讲话稿，{manifest.passage_count}个段落；"
+                   f"嵌入模型 {manifest.model_id}；{when(manifest.built_at)}构建。")
+
+    st.markdown("##### 导入讲话稿")
+    limit = st.get_option("server.maxUploadSize")
+    counter = st.session_state.get("uploader_round", 0)
+    files = st.file_uploader(f"支持 .txt、.md、.docx，每个文件不超过 {limit} MB；编码（UTF-8、GBK 等）会自动识别。",
+                             type=["txt", "md", "docx"], accept_multiple_files=True, key=f"uploader.{counter}")
+    if files and st.button(f"导入这{len(files)}个文件", key="upload_go", type="primary"):
+        outcomes = uploads.save_uploads([(f.name, f.getvalue()) for f in files], services.uploads_dir())
+        st.session_state["upload_outcomes"] = [(o.ok, o.message) for o in outcomes]
+        st.session_state["uploader_round"] = counter + 1
+        st.rerun()
+    for ok, message in st.session_state.get("upload_outcomes", []):
+        (st.success if ok else st.error)(message)
+    if any(ok for ok, _ in st.session_state.get("upload_outcomes", [])):
+        st.info("新导入的讲话稿要重建索引后才会出现在示例里。")
+
+    mine = uploads.list_corpus_files(services.uploads_dir())
+    st.markdown(f"##### 我导入的讲话稿（{len(mine)}）")
+    if not mine:
+        st.caption("还没有导入。")
+    for n, f in enumerate(mine):
+        c1, c2 = st.columns([5, 1], vertical_alignment="center")
+        c1.markdown(f"{md_escape(f.name)}　:gray[{f.size / 1024:.0f} KB]")
+        c2.button("移除", key=f"rm_corpus.{n}", on_click=cb_remove_corpus_file, args=(f.name,), type="tertiary")
+
+    st.markdown("##### 索引")
+    outcome = st.session_state.pop("rebuild_outcome", None)
+    if outcome:
+        ok, message, problems = outcome
+        (st.success if ok else st.error)(message)
+        for problem in problems:
+            st.warning(problem)
+    if st.button("重建索引", key="rebuild", icon=":material/refresh:",
+                 help="用随软件附带的讲话稿和你导入的讲话稿重新建立索引"):
+        with st.status("正在重建索引……", expanded=True) as box:
+            bar = st.progress(0.0, text="准备中")
+
+            def report(stage: str, done: int, total: int) -> None:
+                bar.progress(min(1.0, done / total) if total else 0.0, text=f"{stage}：{done}/{total}")
+
+            result = rebuild.run_rebuild(report)
+            box.update(label=result.message if result.ok else "重建索引没有成功",
+                       state="complete" if result.ok else "error")
+        st.session_state["rebuild_outcome"] = (result.ok, result.message, result.problems)
+        st.rerun()
 
 
 # --- pages ------------------------------------------------------------------------------------------
@@ -908,6 +1189,8 @@ def main() -> None:
     st.query_params["step"] = step.key
     step_header(step)
     PAGES.get(step.key, page_not_ready)(step)
+    st.divider()
+    chat_panel(step)
 
 
 main()

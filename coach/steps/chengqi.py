@@ -13,8 +13,9 @@ from coach.project import STATUTORY_GENRES, Project
 from coach.steps.base import RetrievalScope, Step
 
 FAMILY = "成器"
-#: ``Project.step_status`` entry holding the ticked 三改三审 items, as comma-separated checklist indexes
-REVIEW_KEY = "chengqi.review"
+#: each 三改三审 pass ends with a version labelled "三改三审·<pass>", so the passes can be compared later
+REVIEW_PREFIX = "三改三审·"
+REVIEW_PASSES = ("改内容", "改篇幅", "改表述", "对比复盘")
 #: a finished text within ±20% of the planned length counts as on target (practice)
 LENGTH_TOLERANCE = 0.2
 # GB/T 9704-2012 7.3.5: 成文日期 in Arabic numerals, year month day complete, no leading zeros
@@ -28,13 +29,14 @@ CHECKLIST = (
 )
 
 
+def review_label(index: int) -> str:
+    return REVIEW_PREFIX + REVIEW_PASSES[index]
+
+
 def reviewed(project: Project) -> set[int]:
-    raw = project.step_status.get(REVIEW_KEY, "")
-    return {int(x) for x in raw.split(",") if x.strip().isdigit() and int(x) < len(CHECKLIST)}
-
-
-def set_reviewed(project: Project, ticked: set[int]) -> None:
-    project.step_status[REVIEW_KEY] = ",".join(str(i) for i in sorted(ticked))
+    """The 三改三审 passes the writer has finished (each left a version with its label)."""
+    labels = {v.label for v in project.versions}
+    return {i for i in range(len(REVIEW_PASSES)) if review_label(i) in labels}
 
 
 def _count(text: str) -> int:
@@ -66,13 +68,7 @@ def check(project: Project) -> list[Finding]:
                           f"全文{chars}字，比立意时定的{brief.target_chars}字{direction}较多。",
                           "改篇幅：删去空话套话，或补足单薄的部分。" if chars > high else "补充事实和数据，让单薄的部分丰满起来。",
                           source="practice", chars=chars, target=brief.target_chars))
-    if brief.genre == "讲话稿" and brief.speaking_minutes:
-        minutes = chars / 220  # about 220 字 a minute, the middle of the usual 180–260 range
-        if minutes > brief.speaking_minutes * (1 + LENGTH_TOLERANCE):
-            out.append(_f("chengqi.speech-time", "warning",
-                          f"按每分钟约220字算，全文要讲{minutes:.0f}分钟，超过了{brief.speaking_minutes}分钟。",
-                          "压缩篇幅，或与领导确认讲话时长。", source="practice"))
-
+    # speaking time against the plan is checked by 填肉 (coach.checks.sections: section.time-target)
     if brief.genre in STATUTORY_GENRES and brief.genre not in ("纪要", "公报"):
         if not brief.signature.strip():
             out.append(_f("chengqi.signature", "info", "还没有填写署名（发文机关）。",
@@ -87,7 +83,7 @@ def check(project: Project) -> list[Finding]:
     done = reviewed(project)
     for i, item in enumerate(CHECKLIST):
         if i not in done:
-            out.append(_f(f"chengqi.review.{i}", "info", f"三改三审还没有完成：{item.split('：')[0]}。", item))
+            out.append(_f(f"chengqi.review.{i}", "info", f"三改三审还没有完成“{REVIEW_PASSES[i]}”这一遍。", item))
     return out
 
 

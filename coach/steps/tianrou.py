@@ -1,4 +1,32 @@
+"""填肉: give every part flesh — ideas, facts and data. Its checks are ``coach.checks.sections``."""
+
+from __future__ import annotations
+
+from coach.findings import Finding
+from coach.project import Project
 from coach.steps.base import RetrievalScope, Step
+
+
+def report(project: Project):
+    """The section report (length, data, facts, quotations per part) of the project's opening, sections
+    and closing."""
+    from coach.checks.sections import analyze_sections
+
+    return analyze_sections(project)
+
+
+def check(project: Project) -> list[Finding]:
+    if not (project.opening.strip() or project.closing.strip() or any(s.body.strip() for s in project.sections)):
+        return []
+    return report(project).findings
+
+
+def query(project: Project, focus: str | None = None) -> str:
+    """Body paragraphs on the part being written: its heading (the focus) with the thesis for context."""
+    brief = project.brief
+    parts = [focus, brief.thesis] if focus else [brief.thesis, brief.title]
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
 
 STEP = Step(
     key="tianrou",
@@ -12,4 +40,7 @@ STEP = Step(
         "各部分篇幅大体均衡",
     ),
     scope=RetrievalScope(positions=("body",), kinds=("paragraph",)),
+    artifact="各部分正文",
+    check=check,
+    query=query,
 )

@@ -26,7 +26,8 @@ def _title(project: Project) -> str:
     return project.brief.title.strip() or project.name.strip() or "文稿"
 
 
-def export_files(project: Project, findings: dict[str, list[Finding]]) -> list[ExportFile]:
+def export_files(project: Project, findings: list[Finding]) -> list[ExportFile]:
+    """``findings``: every open finding of every step, listed in the Markdown and JSON files."""
     from coach import export
 
     title = _title(project)

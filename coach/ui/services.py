@@ -61,17 +61,26 @@ def index_manifest(folder: Path | None = None):
 
 def open_retriever(folder: Path | None = None):
     """The retriever over the built index. Raises ``CoachError`` with a Chinese message when the index
-    is missing or broken; the app shows it and offers to build the index."""
-    from coach.index import open_retriever as _open
+    is missing or broken; the app shows it and offers to build the index.
 
-    return _open(folder or index_dir(), build_if_missing=False)
+    Queries are embedded with the numpy ``StaticEncoder`` when the index was built with a static model
+    (the default), so the server never imports torch; otherwise with ``coach.embed``."""
+    from coach.index import Manifest, Retriever
+    from coach.ui.static_encoder import load_static_encoder
+
+    folder = Path(folder or index_dir())
+    manifest = Manifest.load(folder)
+    chosen = config.embed_model_setting()
+    encoder = None
+    if chosen is None or Path(chosen).expanduser() == Path(manifest.model).expanduser():
+        encoder = load_static_encoder(manifest.model)
+    return Retriever.load(folder, embedder=encoder)
 
 
-def build_index(progress=None, force: bool = False):
-    """(Re)build the app's index from the seeds plus the writer's uploads."""
-    from coach.index import build_index as _build
-
-    return _build(out=index_dir(), force=force, progress=progress)
+def index_key(folder: Path | None = None) -> str:
+    """Changes whenever the index is rebuilt, so a cached retriever is replaced after a rebuild."""
+    manifest = index_manifest(folder)
+    return "" if manifest is None else f"{Path(folder or index_dir())}@{manifest.built_at}"
 
 
 def search(retriever: Any, query: str, step: str, k: int = 4) -> list[dict[str, Any]]:
@@ -146,17 +155,70 @@ class Skeleton:
     top_count: int
 
 
-def seed_skeletons(folder: str | Path) -> list[Skeleton]:
-    """The outline of every speech in ``folder`` (default corpus: the seeds), for 搭骨 to start from."""
-    from coach.checks.outline import parse_outline, render_outline
+def seed_skeletons(folder: str | Path, max_level: int = 2) -> list[Skeleton]:
+    """The outline (first ``max_level`` levels) of every speech in ``folder``, for 搭骨 to start from."""
+    from coach.checks.outline import Outline, render_outline
     from coach.corpus import ingest_paths, outline_of
 
     documents, _problems = ingest_paths([Path(folder)])
     out = []
     for doc in documents:
-        outline = outline_of(doc)
-        text = outline if isinstance(outline, str) else render_outline(outline)
-        top = len(parse_outline(text).roots)
-        if top:
-            out.append(Skeleton(doc.doc_id, doc.title or doc.doc_id, text, top))
+        headings = [h for h in outline_of(doc) if h.level <= max_level]
+        outline = Outline.from_headings(headings, doc.text)
+        if not outline.roots:
+            continue
+        title = doc.title or f"范文 {doc.doc_id[:3]}（{outline.roots[0].text[:16]}……）"
+        out.append(Skeleton(doc.doc_id, title, render_outline(outline), len(outline.roots)))
     return out
+
+
+# --- the coach ------------------------------------------------------------------------------------
+
+def llm_settings(secrets: dict[str, Any] | None = None):
+    """LLM settings from the environment (first) and the app's secrets; never from anywhere else."""
+    from coach.coaching import llm_settings_from
+
+    return llm_settings_from(None, secrets or {})
+
+
+def settings_fingerprint(settings: Any) -> str:
+    """A cache key for a coach built from ``settings`` that does not carry the API key in clear."""
+    import hashlib
+
+    raw = "|".join(str(getattr(settings, k, "")) for k in
+                   ("provider", "base_url", "api_key", "model", "timeout", "max_retries", "temperature"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def create_coach(mode: str, retriever: Any | None, settings: Any | None = None):
+    """The offline coach (searching ``retriever`` when there is one) or the LLM coach around it.
+
+    Without a retriever the coach answers without examples rather than building an index itself
+    (``retriever_factory=None``): building is the writer's choice, in the corpus page."""
+    from coach.coaching import create_coach as _create
+
+    return _create(mode, retriever=retriever, settings=settings, retriever_factory=None)
+
+
+def coach_turn(project: Project, step_key: str, message: str, findings: list | None = None):
+    from coach.coaching import CoachTurn
+
+    return CoachTurn(project=project, step=step_key, message=message, findings=findings)
+
+
+def record_message(project: Project, step_key: str, message: str):
+    from coach.coaching import record_message as _record
+
+    return _record(project, step_key, message)
+
+
+def record_reply(project: Project, step_key: str, reply: Any):
+    from coach.coaching import record_reply as _record
+
+    return _record(project, step_key, reply)
+
+
+def apply_edit(project: Project, edit: dict[str, Any]) -> bool:
+    from coach.coaching import apply_edit as _apply
+
+    return _apply(project, edit)
