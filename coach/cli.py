@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.embed.cli",
     "coach.export.cli",
     "coach.lint.cli",
+    "coach.checks.cli",
 )
 
 

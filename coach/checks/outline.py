@@ -12,6 +12,7 @@ thresholds are in ``rules.yaml`` beside this file.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -45,6 +46,16 @@ Embed = Callable[[list[str]], np.ndarray]
 MAX_INDENTED_HEADING_CHARS = 80
 STANDARD_LEVELS = 4
 LEVEL_NAMES = {1: "一、", 2: "（一）", 3: "1.", 4: "（1）", 5: "①"}
+
+def embed_with(model: Any) -> Embed:
+    """The ``embed`` callable for a sentence-transformers model (e.g. ``coach.embed.load_embedder()``)."""
+
+    def embed(texts: list[str]) -> np.ndarray:
+        vectors = model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+    return embed
+
 
 # --------------------------------------------------------------------------------------------------
 # the model
@@ -848,13 +859,31 @@ def sibling_pairs(outline: Outline) -> list[tuple[OutlineNode, OutlineNode, list
     return pairs
 
 
-def overlap_scores(
-    outline: Outline, embed: Embed | None = None
-) -> list[tuple[OutlineNode, OutlineNode, float, float | None, list[str]]]:
-    """(a, b, lexical, cosine or None, shared words) for every pair of siblings. Exposed for calibration.
+@dataclass(frozen=True)
+class OverlapScore:
+    a: OutlineNode
+    b: OutlineNode
+    lexical: float  # weighted Jaccard of content words, the group's frame words left out
+    cosine: float | None  # embedding cosine (None without an embedder)
+    relative: float | None  # cosine minus the typical cosine of the other sibling pairs around it
+    shared: list[str]  # the shared content words, most telling first
 
-    The lexical score leaves out the group's frame: in a group of three or more, a word every sibling
-    carries (“保持良好学习态度 / 树立良好学习思路 / 保证良好学习纪律”) is the 对仗 pattern, not shared meaning."""
+    def score(self, lexical_weight: float) -> float | None:
+        """The combined score that is compared with ``params.overlap.combined``."""
+        if self.relative is None:
+            return None
+        return self.relative + lexical_weight * self.lexical
+
+
+def overlap_scores(outline: Outline, embed: Embed | None = None, *, baseline: float = 0.42) -> list[OverlapScore]:
+    """Scores for every pair of siblings. Exposed for calibration (bench/bench_checks.py --calibrate).
+
+    Parallel siblings share a frame (“要不断提高政治判断力 / 领悟力 / 执行力”), so their raw embedding
+    cosine is high whether or not they overlap. What tells an overlap is a pair *more* alike than the
+    other pairs of the same group: ``relative`` = cosine − median cosine of the group's other pairs
+    (for a group of two, of all other sibling pairs in the outline, or ``baseline`` when there are none).
+    The lexical score likewise leaves out the frame words every sibling of a group of three or more shares
+    (“保持良好学习态度 / 树立良好学习思路 / 保证良好学习纪律”)."""
     pairs = sibling_pairs(outline)
     if not pairs:
         return []
@@ -874,6 +903,13 @@ def overlap_scores(
         index = {id(n): i for i, n in enumerate(embedded)}
         for a, b, _g in pairs:
             cosines[(id(a), id(b))] = float(vectors[index[id(a)]] @ vectors[index[id(b)]])
+    by_group: dict[int, list[float]] = {}
+    for a, b, group in pairs:
+        if (id(a), id(b)) in cosines:
+            by_group.setdefault(id(group[0]), []).append(cosines[(id(a), id(b))])
+    for values in by_group.values():
+        values.sort()
+    everywhere = sorted(cosines.values())
     out = []
     for a, b, group in pairs:
         frame = frames[id(group[0])]
@@ -881,8 +917,26 @@ def overlap_scores(
         wb = [w for w in words_of.get(id(b), []) if w not in frame]
         lex = lexical_overlap(wa, wb, weights)
         shared = sorted(set(wa) & set(wb), key=lambda w: -weights.get(w, 1.0))
-        out.append((a, b, lex, cosines.get((id(a), id(b))), shared))
+        cos = cosines.get((id(a), id(b)))
+        relative = None
+        if cos is not None:
+            same_group = by_group[id(group[0])]
+            reference = same_group if len(same_group) >= 3 else everywhere
+            typical = _median_without(reference, cos) if len(reference) >= 3 else baseline
+            relative = cos - typical
+        out.append(OverlapScore(a, b, lex, cos, relative, shared))
     return out
+
+
+def _median_without(sorted_values: list[float], value: float) -> float:
+    """Median of ``sorted_values`` with one occurrence of ``value`` left out, without copying the list."""
+    k = bisect.bisect_left(sorted_values, value)
+    m = len(sorted_values) - 1
+
+    def at(i: int) -> float:
+        return sorted_values[i if i < k else i + 1]
+
+    return (at((m - 1) // 2) + at(m // 2)) / 2
 
 
 def _check_overlap(outline: Outline, rules: RuleSet, embed: Embed | None) -> list[Finding]:
@@ -890,22 +944,29 @@ def _check_overlap(outline: Outline, rules: RuleSet, embed: Embed | None) -> lis
         return []
     p = rules.params["overlap"]
     findings = []
-    for a, b, lex, cos, shared in overlap_scores(outline, embed):
-        by_words = lex >= p["lexical"]
-        by_meaning = cos is not None and cos >= p["semantic"] and lex >= p["semantic_min_lexical"]
+    for s in overlap_scores(outline, embed, baseline=float(p["baseline_cosine"])):
+        combined = s.score(float(p["lexical_weight"]))
+        by_words = s.lexical >= p["lexical"]
+        by_meaning = (
+            combined is not None and s.cosine is not None and s.cosine >= p["cosine_min"] and combined >= p["combined"]
+        )
         if not (by_words or by_meaning):
             continue
-        shown = "（都讲" + "、".join(shared[:3]) + "）" if shared else ""
+        shown = "（都讲" + "、".join(s.shared[:3]) + "）" if s.shared else ""
         findings.append(
             rules.finding(
                 "outline.overlap",
-                line=b.line or None,
-                start=b.start,
-                end=b.end,
-                other=a.text,
-                other_line=a.line or "?",
+                line=s.b.line or None,
+                start=s.b.start,
+                end=s.b.end,
+                other=s.a.text,
+                other_line=s.a.line or "?",
                 shared=shown,
-                extra={"lexical": round(lex, 3), "cosine": None if cos is None else round(cos, 3)},
+                extra={
+                    "lexical": round(s.lexical, 3),
+                    "cosine": None if s.cosine is None else round(s.cosine, 3),
+                    "combined": None if combined is None else round(combined, 3),
+                },
             )
         )
     return findings
@@ -963,6 +1024,8 @@ __all__ = [
     "OutlineNode",
     "canonical_marker",
     "check_outline",
+    "embed_with",
+    "OverlapScore",
     "lexical_overlap",
     "overlap_scores",
     "parallelism_report",

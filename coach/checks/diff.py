@@ -1,0 +1,479 @@
+"""成器: compare two versions of a draft the way an editor reads a marked-up copy.
+
+"把修改稿和原稿对比，揣摩修改背后的深意" (speech 004). The diff is Chinese-aware: sentences are aligned first
+(so a sentence or paragraph that moved is recognised as a move, not a deletion plus an addition), then the
+changed sentences are compared word by word (jieba tokens, not characters or bytes). Each change is
+classified (wording / addition / deletion / move) and, when the old version had a lint or outline finding
+under the change that the new version no longer has, the change says which rule it fixed.
+
+difflib's SequenceMatcher does the alignment (autojunk off: in Chinese text "，" and "的" are frequent and
+must not be junked).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Any
+
+import jieba
+
+from coach.findings import Finding
+
+jieba.setLogLevel(logging.WARNING)
+
+KINDS = ("wording", "addition", "deletion", "move")
+KIND_NAMES = {"wording": "改写", "addition": "增加", "deletion": "删除", "move": "移动"}
+
+#: a moved sentence must have at least this many characters (short ones like "同志们：" recur by chance)
+MOVE_MIN_CHARS = 6
+#: two sentences this alike (difflib ratio) count as the same sentence, moved and lightly edited
+MOVE_SIMILARITY = 0.8
+
+Checker = Callable[[str], Sequence[Finding]]
+
+_UNIT = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)\"']*|\n)|[^。！？!?；;\n]+$")
+
+
+@dataclass(frozen=True)
+class FixedIssue:
+    """A finding of the old version that this change made go away."""
+
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"修正了：{self.message}（{self.rule}）"
+
+
+@dataclass
+class Change:
+    kind: str  # one of KINDS
+    old_text: str
+    new_text: str
+    old_span: tuple[int, int]  # offsets into the old text (empty span = insertion point)
+    new_span: tuple[int, int]  # offsets into the new text
+    old_line: int = 0
+    new_line: int = 0
+    fixed: list[FixedIssue] = field(default_factory=list)
+    edited: bool = False  # for a move: the moved text was also reworded
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES[self.kind]
+
+    def explain(self) -> list[str]:
+        return [str(f) for f in self.fixed]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "kind_name": self.kind_name,
+            "old_text": self.old_text,
+            "new_text": self.new_text,
+            "old_span": list(self.old_span),
+            "new_span": list(self.new_span),
+            "old_line": self.old_line,
+            "new_line": self.new_line,
+            "edited": self.edited,
+            "fixed": [{"rule": f.rule, "message": f.message, "text": str(f)} for f in self.fixed],
+        }
+
+
+@dataclass
+class RevisionStats:
+    old_chars: int
+    new_chars: int
+    chars_added: int  # by additions and rewordings (moves excluded)
+    chars_removed: int  # by deletions and rewordings
+    changes: dict[str, int]  # kind -> count
+    similarity: float  # 1 - (added + removed) / (old + new); moved text counts as kept
+    fixed_findings: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class _Segment:
+    op: str  # "equal" | "del" | "ins" | "move-from" | "move-to"
+    text: str
+    change: int | None = None  # index into Revision.changes
+
+
+@dataclass
+class Revision:
+    old: str
+    new: str
+    changes: list[Change]
+    stats: RevisionStats
+    segments: list[_Segment] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"changes": [c.to_dict() for c in self.changes], "stats": self.stats.to_dict()}
+
+    def to_html(self) -> str:
+        """The new version with the changes marked up (<del>/<ins>); every piece of the writer's text is
+        escaped, so the fragment is safe to show in a page whatever the drafts contain."""
+        out = [
+            '<div class="coach-diff" style="white-space:pre-wrap;line-height:1.9">',
+            "<style>.coach-diff del{color:#b42318;background:#fee4e2}"
+            ".coach-diff ins{color:#067647;background:#dcfae6;text-decoration:none}"
+            ".coach-diff .move{background:#e0eaff;color:#3538cd}"
+            ".coach-diff small{color:#667085}</style>",
+        ]
+        done_note: set[int] = set()
+        for seg in self.segments:
+            text = html.escape(seg.text)
+            if seg.op == "equal":
+                out.append(text)
+                continue
+            change = self.changes[seg.change] if seg.change is not None else None
+            title = ""
+            if change is not None:
+                words = [change.kind_name] + change.explain()
+                title = f' title="{html.escape("；".join(words), quote=True)}"'
+            number = f' data-change="{seg.change}"' if seg.change is not None else ""
+            if seg.op == "del":
+                out.append(f'<del class="{change.kind if change else "deletion"}"{number}{title}>{text}</del>')
+            elif seg.op == "ins":
+                out.append(f'<ins class="{change.kind if change else "addition"}"{number}{title}>{text}</ins>')
+            elif seg.op == "move-from":
+                out.append(f'<del class="move"{number}{title}>{text}</del>')
+            else:
+                out.append(f'<ins class="move"{number}{title}>{text}</ins>')
+            if change is not None and change.fixed and seg.change not in done_note and seg.op in ("ins", "move-to", "del"):
+                # the note goes after the last piece of the change (its insertion, or a pure deletion)
+                if seg.op != "del" or change.kind == "deletion":
+                    done_note.add(seg.change)
+                    notes = "；".join(html.escape(s) for s in change.explain())
+                    out.append(f"<small>（{notes}）</small>")
+        out.append("</div>")
+        return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# units and tokens
+
+
+def _units(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: up to and including 。！？；(and closing quotes), or a line break on its own."""
+    spans = []
+    for m in _UNIT.finditer(text):
+        if m.end() > m.start():
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _tokens(text: str, base: int) -> list[tuple[int, int]]:
+    """jieba word spans of ``text`` shifted by ``base``."""
+    spans = []
+    pos = 0
+    for word in jieba.cut(text, HMM=True):
+        spans.append((base + pos, base + pos + len(word)))
+        pos += len(word)
+    if pos != len(text):  # never seen; fall back to characters rather than misplace offsets
+        return [(base + i, base + i + 1) for i in range(len(text))]
+    return spans
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split())
+
+
+def _line_index(text: str) -> list[int]:
+    return [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+
+def _line_at(starts: list[int], offset: int) -> int:
+    return bisect_right(starts, offset)
+
+
+# --------------------------------------------------------------------------------------------------
+# compare
+
+
+def _default_checker() -> Checker | None:
+    """coach.lint plus the structural outline checks, when coach.lint is installed."""
+    try:
+        from coach.lint import lint as lint_text
+    except ImportError:  # the linter is optional for the diff
+        lint_text = None
+    from coach.checks.outline import check_outline
+
+    def check(text: str) -> list[Finding]:
+        found = list(lint_text(text)) if lint_text else []
+        found.extend(f for f in check_outline(text) if f.rule != "outline.empty")
+        return found
+
+    return check
+
+
+def compare(old: str, new: str, lint: Checker | None | bool = None) -> Revision:
+    """Compare two versions. ``lint``: a callable text -> findings used to say what each change fixed;
+    None uses ``coach.lint.lint`` plus the structural outline checks; False skips the attribution."""
+    old = old or ""
+    new = new or ""
+    checker: Checker | None = _default_checker() if lint is None else (lint or None)
+    builder = _Builder(old, new)
+    builder.run()
+    changes = builder.changes
+    if checker is not None and changes:
+        _attribute(old, new, changes, builder.anchors, checker)
+    counts = {kind: 0 for kind in KINDS}
+    for change in changes:
+        counts[change.kind] += 1
+    added = sum(len(c.new_text) for c in changes if c.kind in ("addition", "wording"))
+    removed = sum(len(c.old_text) for c in changes if c.kind in ("deletion", "wording"))
+    total = len(old) + len(new)
+    stats = RevisionStats(
+        old_chars=len(old),
+        new_chars=len(new),
+        chars_added=added,
+        chars_removed=removed,
+        changes=counts,
+        similarity=round(1 - (added + removed) / total, 4) if total else 1.0,
+        fixed_findings=sum(len(c.fixed) for c in changes),
+    )
+    return Revision(old=old, new=new, changes=changes, stats=stats, segments=builder.segments)
+
+
+class _Builder:
+    """Aligns sentences, detects moves, diffs the rest word by word; collects changes, HTML segments and
+    the anchors (equal old/new stretches) that map an old offset to a new one."""
+
+    def __init__(self, old: str, new: str) -> None:
+        self.old, self.new = old, new
+        self.changes: list[Change] = []
+        self.segments: list[_Segment] = []
+        self.anchors: list[tuple[int, int, int]] = []  # (old_start, new_start, length) of kept text
+        self._old_lines = _line_index(old)
+        self._new_lines = _line_index(new)
+
+    # -- helpers
+
+    def _add(self, kind: str, o: tuple[int, int], n: tuple[int, int], edited: bool = False) -> int:
+        self.changes.append(
+            Change(
+                kind=kind,
+                old_text=self.old[o[0] : o[1]],
+                new_text=self.new[n[0] : n[1]],
+                old_span=o,
+                new_span=n,
+                old_line=_line_at(self._old_lines, o[0]),
+                new_line=_line_at(self._new_lines, n[0]),
+                edited=edited,
+            )
+        )
+        return len(self.changes) - 1
+
+    def _equal(self, o0: int, o1: int, n0: int, n1: int) -> None:
+        if o1 > o0:
+            self.anchors.append((o0, n0, o1 - o0))
+            self.segments.append(_Segment("equal", self.new[n0:n1]))
+
+    # -- the passes
+
+    def run(self) -> None:
+        old_units, new_units = _units(self.old), _units(self.new)
+        old_keys = [_norm(self.old[s:e]) or self.old[s:e] for s, e in old_units]
+        new_keys = [_norm(self.new[s:e]) or self.new[s:e] for s, e in new_units]
+        matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+        opcodes = matcher.get_opcodes()
+        moves = self._find_moves(opcodes, old_units, new_units, old_keys, new_keys)
+        move_of_old = {i: m for m in moves for i in range(m[0], m[1])}
+        move_of_new = {j: m for m in moves for j in range(m[2], m[3])}
+        move_change: dict[tuple[int, int, int, int], int] = {}
+        for m in moves:
+            o = (old_units[m[0]][0], old_units[m[1] - 1][1])
+            n = (new_units[m[2]][0], new_units[m[3] - 1][1])
+            edited = _norm(self.old[o[0] : o[1]]) != _norm(self.new[n[0] : n[1]])
+            move_change[m] = self._add("move", o, n, edited)
+            if not edited:
+                self.anchors.append((o[0], n[0], o[1] - o[0]) if o[1] - o[0] == n[1] - n[0] else (o[0], n[0], 0))
+        for tag, i1, i2, j1, j2 in opcodes:
+            if tag == "equal":
+                for i, j in zip(range(i1, i2), range(j1, j2)):
+                    (os_, oe), (ns, ne) = old_units[i], new_units[j]
+                    if self.old[os_:oe] == self.new[ns:ne]:
+                        self._equal(os_, oe, ns, ne)
+                    else:  # equal once whitespace is ignored: diff the words to show the spacing change
+                        self._diff_words([(os_, oe)], [(ns, ne)])
+                continue
+            # the old units of the block, then the new ones, with moved units shown as moves
+            old_rest = [i for i in range(i1, i2) if i not in move_of_old]
+            new_rest = [j for j in range(j1, j2) if j not in move_of_new]
+            for i in range(i1, i2):
+                if i in move_of_old:
+                    m = move_of_old[i]
+                    s, e = old_units[i]
+                    self.segments.append(_Segment("move-from", self.old[s:e], move_change[m]))
+            if old_rest or new_rest:
+                o = (old_units[old_rest[0]][0], old_units[old_rest[-1]][1]) if old_rest else None
+                n = (new_units[new_rest[0]][0], new_units[new_rest[-1]][1]) if new_rest else None
+                if o is None:
+                    at = old_units[i2 - 1][1] if i2 > i1 else (old_units[i1][0] if i1 < len(old_units) else len(self.old))
+                    o = (at, at)
+                if n is None:
+                    at = new_units[j1][0] if j1 < len(new_units) else (new_units[j2 - 1][1] if j2 > 0 else len(self.new))
+                    n = (at, at)
+                if o[0] == o[1]:
+                    idx = self._add("addition", o, n)
+                    self.segments.append(_Segment("ins", self.new[n[0] : n[1]], idx))
+                elif n[0] == n[1]:
+                    idx = self._add("deletion", o, n)
+                    self.segments.append(_Segment("del", self.old[o[0] : o[1]], idx))
+                else:
+                    # word diff over the sentences that did not move (a moved one in between is left out)
+                    self._diff_words([old_units[i] for i in old_rest], [new_units[j] for j in new_rest])
+            for j in range(j1, j2):
+                if j in move_of_new:
+                    m = move_of_new[j]
+                    s, e = new_units[j]
+                    self.segments.append(_Segment("move-to", self.new[s:e], move_change[m]))
+        self.anchors.sort()
+
+    def _find_moves(self, opcodes, old_units, new_units, old_keys, new_keys) -> list[tuple[int, int, int, int]]:
+        """Pairs of (unmatched old sentence, unmatched new sentence) that are the same sentence in another
+        place, merged into runs contiguous on both sides: (i1, i2, j1, j2)."""
+        deleted: list[tuple[int, int]] = []  # (unit index, opcode index)
+        inserted: list[tuple[int, int]] = []
+        for k, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+            if tag in ("delete", "replace"):
+                deleted.extend((i, k) for i in range(i1, i2))
+            if tag in ("insert", "replace"):
+                inserted.extend((j, k) for j in range(j1, j2))
+        by_key: dict[str, list[tuple[int, int]]] = {}
+        for j, k in inserted:
+            by_key.setdefault(new_keys[j], []).append((j, k))
+        used: set[int] = set()
+        pairs: list[tuple[int, int]] = []
+        for i, k in deleted:
+            key = old_keys[i]
+            if sum(ch.isalnum() for ch in key) < MOVE_MIN_CHARS:
+                continue
+            match = next((j for j, kk in by_key.get(key, []) if kk != k and j not in used), None)
+            if match is None:
+                best, best_ratio = None, MOVE_SIMILARITY
+                for j, kk in inserted:
+                    if kk == k or j in used:
+                        continue
+                    other = new_keys[j]
+                    sm = SequenceMatcher(None, key, other, autojunk=False)
+                    if sm.real_quick_ratio() < best_ratio or sm.quick_ratio() < best_ratio:
+                        continue
+                    ratio = sm.ratio()
+                    if ratio >= best_ratio:
+                        best, best_ratio = j, ratio
+                match = best
+            if match is not None:
+                used.add(match)
+                pairs.append((i, match))
+        pairs.sort()
+        runs: list[list[int]] = []
+        for i, j in pairs:
+            if runs and runs[-1][1] == i and runs[-1][3] == j:
+                runs[-1][1] += 1
+                runs[-1][3] += 1
+            else:
+                runs.append([i, i + 1, j, j + 1])
+        return [tuple(r) for r in runs]  # type: ignore[misc]
+
+    def _diff_words(self, old_spans: list[tuple[int, int]], new_spans: list[tuple[int, int]]) -> None:
+        old_tokens = [t for s, e in old_spans for t in _tokens(self.old[s:e], s)]
+        new_tokens = [t for s, e in new_spans for t in _tokens(self.new[s:e], s)]
+        o = (old_spans[0][0], old_spans[-1][1])
+        n = (new_spans[0][0], new_spans[-1][1])
+        a = [self.old[s:e] for s, e in old_tokens]
+        b = [self.new[s:e] for s, e in new_tokens]
+        matcher = SequenceMatcher(None, a, b, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            os_ = old_tokens[i1][0] if i1 < len(old_tokens) else o[1]
+            oe = old_tokens[i2 - 1][1] if i2 > i1 else os_
+            ns = new_tokens[j1][0] if j1 < len(new_tokens) else n[1]
+            ne = new_tokens[j2 - 1][1] if j2 > j1 else ns
+            if tag == "equal":
+                self._equal(os_, oe, ns, ne)
+            elif tag == "replace":
+                idx = self._add("wording", (os_, oe), (ns, ne))
+                self.segments.append(_Segment("del", self.old[os_:oe], idx))
+                self.segments.append(_Segment("ins", self.new[ns:ne], idx))
+            elif tag == "delete":
+                idx = self._add("deletion", (os_, oe), (ns, ns))
+                self.segments.append(_Segment("del", self.old[os_:oe], idx))
+            else:
+                idx = self._add("addition", (os_, os_), (ns, ne))
+                self.segments.append(_Segment("ins", self.new[ns:ne], idx))
+
+
+# --------------------------------------------------------------------------------------------------
+# what each change fixed
+
+
+def _span_of(f: Finding, text: str, line_starts: list[int]) -> tuple[int, int] | None:
+    if f.start is not None:
+        end = f.end if f.end is not None else f.start
+        return (max(0, f.start), max(f.start, end))
+    if f.line:
+        if f.line > len(line_starts):
+            return None
+        start = line_starts[f.line - 1]
+        end = text.find("\n", start)
+        return (start, len(text) if end < 0 else end)
+    return None
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Half-open overlap, where an empty span (an insertion point or a zero-width finding) touches the
+    spans it lies in or at the edge of."""
+    if a[0] == a[1] or b[0] == b[1]:
+        return a[0] <= b[1] and b[0] <= a[1]
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _map_offset(anchors: list[tuple[int, int, int]], pos: int) -> int | None:
+    k = bisect_right(anchors, (pos, float("inf"), 0)) - 1
+    if k >= 0:
+        o0, n0, length = anchors[k]
+        if o0 <= pos <= o0 + length:
+            return n0 + (pos - o0)
+    return None
+
+
+def _attribute(
+    old: str, new: str, changes: list[Change], anchors: list[tuple[int, int, int]], checker: Checker
+) -> None:
+    old_findings = list(checker(old))
+    new_findings = list(checker(new))
+    old_lines, new_lines = _line_index(old), _line_index(new)
+    new_by_rule: dict[str, list[tuple[int, int]]] = {}
+    for g in new_findings:
+        span = _span_of(g, new, new_lines)
+        if span is not None:
+            new_by_rule.setdefault(g.rule, []).append(span)
+    for f in old_findings:
+        span = _span_of(f, old, old_lines)
+        if span is None:
+            continue
+        touched = [c for c in changes if _overlaps(span, c.old_span)]
+        if not touched:
+            continue
+        # where the finding's text is now: its mapped ends plus what the touching changes became
+        points = [p for p in (_map_offset(anchors, span[0]), _map_offset(anchors, span[1])) if p is not None]
+        for c in touched:
+            points.extend(c.new_span)
+        where = (min(points), max(points))
+        if any(_overlaps(where, g) for g in new_by_rule.get(f.rule, [])):
+            continue  # still there
+        issue = FixedIssue(f.rule, f.message)
+        for c in touched:
+            if issue not in c.fixed:
+                c.fixed.append(issue)
+
+
+__all__ = ["Change", "FixedIssue", "KINDS", "Revision", "RevisionStats", "compare"]
