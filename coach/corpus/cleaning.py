@@ -57,7 +57,8 @@ class BoilerplatePattern:
 
 def load_boilerplate(path: str | Path | None = None) -> list[BoilerplatePattern]:
     """Read boilerplate patterns from a YAML file (default: the one shipped next to this module)."""
-    data = yaml.safe_load(Path(path or BOILERPLATE_FILE).read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10× faster
+    data = yaml.load(Path(path or BOILERPLATE_FILE).read_text(encoding="utf-8"), Loader=loader) or {}
     out = []
     for entry in data.get("patterns", []):
         out.append(
@@ -168,13 +169,14 @@ def remove_boilerplate(lines: list[str], patterns: Iterable[BoilerplatePattern])
         drop = {(s, e) for s, e, _ in hit}
         cut_before = 0
         cut_after = len(line)
-        if at_start:
+        if idx == 0:
             # a lead glued to the text ("…开展。下面是网友整理分享的…分享吧!在全市…"): what precedes the
             # last boilerplate sentence near the top is the site's summary, not the speech
             near = [e for s, e, _ in hit if e <= EDGE_LINE_MAX]
             if near:
                 cut_before = max(near)
-        if at_end:
+        if idx == n - 1:
+            # and a tail glued to the last line ("……谢谢大家！更多精彩内容请关注……")
             near = [s for s, e, _ in hit if s >= len(line) - EDGE_LINE_MAX]
             if near:
                 cut_after = min(near)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -51,7 +52,7 @@ _SIGNATURES = (
     (b"PK\x03\x04", "压缩包或 Word（.docx）文件"),
     (b"\xd0\xcf\x11\xe0", "旧版 Office 文件（.doc/.xls）"),
     (b"\x7fELF", "程序文件"),
-    (b"MZ", "程序文件"),
+    (b"MZ\x90\x00", "程序文件"),
     (b"Rar!", "RAR 压缩包"),
     (b"\x1f\x8b", "gzip 压缩包"),
     (b"7z\xbc\xaf", "7z 压缩包"),
@@ -85,7 +86,7 @@ def _stat_and_check(path: Path, limit: int) -> int:
         raise IngestError(f"{_name(path)}是文件夹，不是文件。", path)
     if st.st_size > limit:
         raise IngestError(
-            f"文件{_name(path)}过大（{_size_text(st.st_size)}），单个文件不超过 {limit // (1024 * 1024)} MB，"
+            f"{_name(path)}文件过大（{_size_text(st.st_size)}），单个文件不超过 {limit // (1024 * 1024)} MB，"
             "请拆分后再导入。",
             path,
         )
@@ -122,8 +123,9 @@ _BOMS = (
 
 
 def _gb2312_share(text: str) -> float:
-    """Share of Han characters that are in GB2312 (simplified Chinese in everyday use)."""
-    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    """Share of non-ASCII characters that are in GB2312 (everyday simplified Chinese and its
+    punctuation); Big5 or Latin-1 bytes read as GB18030 give rare characters instead."""
+    han = [c for c in text if ord(c) >= 0x80]
     if not han:
         return 0.0
     ok = 0
@@ -134,6 +136,30 @@ def _gb2312_share(text: str) -> float:
         except UnicodeEncodeError:
             pass
     return ok / len(han)
+
+
+#: below this many bytes, GBK-encoded Chinese can happen to be valid UTF-8 ("一要" = d2bb d2aa = "һҪ")
+SHORT_AMBIGUOUS_BYTES = 64
+
+
+def _short_gbk_lookalike(data: bytes, utf8_text: str) -> bool:
+    """A few bytes that decode as UTF-8 Cyrillic/Greek/Latin letters but as everyday simplified
+    Chinese in GB18030 are Chinese: the corpus is Chinese, and long GBK texts are never valid UTF-8."""
+    if len(data) >= SHORT_AMBIGUOUS_BYTES:
+        return False
+    non_ascii = [c for c in utf8_text if ord(c) >= 0x80]
+    if not non_ascii or any(ord(c) >= 0x800 for c in non_ascii):
+        return False
+    # real short UTF-8 text is one script ("café", "Привет"); GBK bytes read as UTF-8 give a jumble
+    # of Cyrillic, Greek, IPA and combining marks with no ASCII letters around them
+    scripts = {unicodedata.name(c, "?").split(" ")[0] for c in non_ascii}
+    if any(c.isascii() and c.isalpha() for c in utf8_text) and len(scripts) < 2:
+        return False
+    try:
+        gb = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return _gb2312_share(gb) >= 0.9
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -158,28 +184,42 @@ def decode_bytes(data: bytes, path: str | Path = "") -> tuple[str, str]:
                 return data.decode(enc), enc
             except UnicodeDecodeError:
                 break
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
     for magic, what in _SIGNATURES:
         if data.startswith(magic):
             hint = "请用 Word 打开后“另存为” .docx 再导入。" if "Word" in what or "Office" in what else (
                 "请把其中的文字复制到 .txt 或 .docx 文件后再导入。"
             )
             raise IngestError(f"文件{_name(path)}不是文本文件（看起来是{what}），无法按文本导入。{hint}", path)
+    try:
+        text = data.decode("utf-8")
+        if _control_share(text) > 0.01:
+            raise _binary(path)  # valid UTF-8, but control characters: not text
+        if not _short_gbk_lookalike(data, text):
+            return text, "utf-8"
+    except UnicodeDecodeError:
+        pass
     has_nul = b"\x00" in data
+    gb_text = None
     if not has_nul:
         try:
-            text = data.decode("gb18030")
-            if _gb2312_share(text) >= 0.9 and _control_share(text) < 0.01:
-                return text, "gb18030"
+            gb_text = data.decode("gb18030")
         except UnicodeDecodeError:
             pass
+        if gb_text is not None and _control_share(gb_text) < 0.01:
+            share = _gb2312_share(gb_text)
+            if share >= 0.9:
+                return gb_text, "gb18030"
+            # rarer characters (traditional text in GBK, four-byte GB18030): still GB18030 unless
+            # the detector finds a better reading (Big5 read as GBK scores about 0.3–0.5)
+            gb_text = gb_text if share >= 0.5 else None
+        else:
+            gb_text = None
     if _looks_binary(data) and not has_nul:
         raise _binary(path)
     best = from_bytes(data).best()
-    if best is None:
+    if best is None or (gb_text is not None and best.encoding.startswith(("gb", "hz"))):
+        if gb_text is not None:
+            return gb_text, "gb18030"
         raise _binary(path) if has_nul else _undecodable(path)
     enc = best.encoding
     if has_nul and not enc.startswith(("utf_16", "utf_32")):
