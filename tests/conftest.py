@@ -31,6 +31,14 @@ def seed_texts() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def built_model_path(tmp_path_factory) -> Path:
+    """The default Chinese static embedding model, built once per test run (about a minute)."""
+    from coach.embed import build_default_model
+
+    return build_default_model(out=tmp_path_factory.mktemp("model") / "gemma-static-zh", progress=False)
+
+
+@pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory, built_model_path) -> Path:
     """The seed corpus indexed once for the whole run with the default model."""
     from coach.index import build_index
