@@ -228,6 +228,14 @@ def step_text(project: Project, step_key: str) -> str:
     return project.current_text()
 
 
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The [left, right) span of the sentence(s) around text[start:end]."""
+    left = max(text.rfind(ch, 0, start) for ch in "。！？；\n") + 1
+    rights = [p for p in (text.find(ch, end) for ch in "。！？；\n") if p != -1]
+    right = min(rights) + 1 if rights else len(text)
+    return left, right
+
+
 def finding_excerpt(project: Project, step_key: str, finding: Finding, limit: int = 50) -> str | None:
     """The writer's words a finding is about: its own excerpt, else its offsets or line in the step's text."""
     for key in ("excerpt", "quote", "text", "heading", "sentence", "match"):
@@ -237,9 +245,7 @@ def finding_excerpt(project: Project, step_key: str, finding: Finding, limit: in
     text = step_text(project, step_key)
     if finding.start is not None and finding.end is not None and 0 <= finding.start < finding.end <= len(text):
         # widen to the enclosing sentence so the quote reads as the writer wrote it
-        left = max(text.rfind(ch, 0, finding.start) for ch in "。！？；\n") + 1
-        right_candidates = [p for p in (text.find(ch, finding.end) for ch in "。！？；\n") if p != -1]
-        right = min(right_candidates) + 1 if right_candidates else len(text)
+        left, right = sentence_bounds(text, finding.start, finding.end)
         return shorten(text[left:right].strip(), limit)
     if finding.line is not None:
         lines = text.splitlines()

@@ -18,13 +18,13 @@ from coach.coaching.context import (
     anchor,
     finding_excerpt,
     resolve_focus,
-    sentences,
+    sentence_bounds,
     sentences_containing,
     shorten,
     step_text,
 )
 from coach.coaching.questions import OpenQuestion, next_questions
-from coach.coaching.resources import CoachingData, FaqEntry, load_coaching_data
+from coach.coaching.resources import CoachingData, FaqEntry, load_coaching_data, unfold
 from coach.coaching.router import Route, route
 from coach.coaching.types import CoachReply, CoachTurn, ReplyExtras, SuggestedEdit
 from coach.errors import CoachError
@@ -55,9 +55,46 @@ def q(text: str, limit: int = 50) -> str:
 def passage_source(passage: Any) -> str:
     """《title》› heading › path — where an example comes from."""
     title = (getattr(passage, "title", "") or "").strip()
-    head = f"《{title}》" if title else (getattr(passage, "doc_id", "") or "（未命名文档）")
+    head = f"《{title}》" if title else f"{getattr(passage, 'doc_id', '') or '未命名文档'}（无标题）"
     path = [h for h in (getattr(passage, "heading_path", ()) or ()) if h]
+    if path and getattr(passage, "kind", "") == "heading" and path[-1].strip() == passage.text.strip():
+        path = path[:-1]  # a heading passage: its own text is the last step of its path
     return " › ".join([head, *path])
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def is_own_text(passage: Any, project_text: str) -> bool:
+    """True when the passage is the writer's own words (their draft may be in the corpus too)."""
+    text = _squash(getattr(passage, "text", ""))
+    return len(text) >= 8 and text in project_text
+
+
+def change_view(before: str, after: str, context: int = 12) -> str:
+    """Where an edit changes the text, in a line: …前文【旧→新】后文…"""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end_b, end_a = len(before), len(after)
+    while end_b > start and end_a > start and before[end_b - 1] == after[end_a - 1]:
+        end_b -= 1
+        end_a -= 1
+    left = before[max(0, start - context):start]
+    right = before[end_b:end_b + context]
+    head = "…" if start > context else ""
+    tail = "…" if end_b + context < len(before) else ""
+    old, new = before[start:end_b] or "（空）", after[start:end_a] or "（删去）"
+    return f"{head}{left}【{old}→{new}】{right}{tail}"
+
+
+def example_text(example: Any) -> str:
+    """A rule example is a string or {text, genre}."""
+    return str(example.get("text", "")) if isinstance(example, dict) else str(example)
 
 
 def _default_rule_finder() -> Callable[[str], list[Any]] | None:
@@ -156,14 +193,15 @@ class OfflineCoach:
             if f.words.search(message):
                 positions = f.positions or positions
                 kinds = f.kinds or kinds
+        own = _squash("\n".join([project.outline, project.current_text()]))
         try:
-            hits = list(retriever.search(query, k=k, step=step.key, positions=positions, kinds=kinds))
+            hits = list(retriever.search(query, k=k + 4, step=step.key, positions=positions, kinds=kinds))
             if not hits and (positions or kinds):
-                hits = list(retriever.search(query, k=k, step=step.key))
+                hits = list(retriever.search(query, k=k + 4, step=step.key))
         except Exception as exc:
             log.warning("retrieval failed: %s", type(exc).__name__)
             return [], user_message(exc)
-        return hits, None
+        return [h for h in hits if not is_own_text(h.passage, own)][:k], None
 
     def run_checks(self, turn: CoachTurn) -> tuple[list[Finding], str | None]:
         if turn.findings is not None:
@@ -229,7 +267,7 @@ class OfflineCoach:
 
     def _questions(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras, limit: int = 1) -> list[OpenQuestion]:
         bank = self.data.banks[g.step.key]
-        found = next_questions(bank, turn.project, g.focus, turn.conversation(), limit=limit)
+        found = next_questions(bank, turn.project, g.focus, turn.conversation(), limit=limit, intent=g.route.intent)
         extras.questions.extend(qn.id for qn in found)
         return found
 
@@ -256,11 +294,12 @@ class OfflineCoach:
             out.append(md_escape(why) + "。可以换个说法，比如说出你想写的主题词，再让我找一次。")
             out.append(self._next_line(turn, g, extras))
             return out
-        target = f"「{md_escape(g.focus.label)}」" if g.focus.label else "你正在写的部分"
-        out.append(f"下面是例文库里和{target}相近的{len(g.hits)}段例文。{md_escape(bank.examples_hint)}")
+        intro = (bank.examples_intro or "下面是例文库里和「{focus}」相近的{n}段例文。")
+        intro = intro.replace("{n}", str(len(g.hits))).replace("{focus}", g.focus.label)
+        out.append(f"{md_escape(intro)}{md_escape(bank.examples_hint)}")
         for n, hit in enumerate(g.hits, start=1):
             p = hit.passage
-            quoted = "\n".join("> " + md_escape(line) for line in shorten(p.text, 180).splitlines() if line.strip())
+            quoted = "\n".join("> " + md_escape(line) for line in shorten(p.text, 160).splitlines() if line.strip())
             out.append(f"**[{n}]** {md_escape(passage_source(p))}\n{quoted}")
             extras.passages.append({
                 "n": n, "cited": True, "score": float(getattr(hit, "score", 0.0) or 0.0),
@@ -280,29 +319,34 @@ class OfflineCoach:
                 out.append("\n".join(f"- {md_escape(item)}" for item in g.step.checklist[:3]))
             out.append(self._next_line(turn, g, extras))
             return out
+        # one line per rule (the same placeholder seven times is one lesson), worst rules first
+        by_rule: dict[str, list[Finding]] = {}
+        for f in findings:
+            by_rule.setdefault(f.rule, []).append(f)
         counts = {sev: sum(1 for f in findings if f.severity == sev) for sev in SEVERITY_LABEL}
         summary = "、".join(f"{n}处{SEVERITY_LABEL[s]}" for s, n in counts.items() if n)
-        top = findings[:TOP_FINDINGS]
-        out.append(f"我按「{g.step.name}」的要求检查了一遍，发现{len(findings)}处问题（{summary}），先看最要紧的{len(top)}处：")
+        top = list(by_rule.values())[:TOP_FINDINGS]
+        kinds = f"，分属{len(by_rule)}类" if len(by_rule) > 1 else ""
+        out.append(f"我按「{g.step.name}」的要求检查了一遍，发现{len(findings)}处问题（{summary}{kinds}），先看最要紧的{len(top)}类：")
         lines = []
-        for i, f in enumerate(top, start=1):
+        for i, group in enumerate(top, start=1):
+            f = group[0]
             extras.findings.append(f.to_dict())
-            line = f"{i}. **{md_escape(f.message)}**（{SEVERITY_LABEL.get(f.severity, f.severity)}）"
+            times = f"，共{len(group)}处" if len(group) > 1 else ""
+            line = f"{i}. **{md_escape(f.message)}**（{SEVERITY_LABEL.get(f.severity, f.severity)}{times}）"
             excerpt = finding_excerpt(turn.project, g.step.key, f)
-            if excerpt:
-                line += f"——你写的{q(excerpt)}。"
-            else:
-                line += "。"
+            line += f"——你写的{q(excerpt, 60)}。" if excerpt else "。"
             if f.suggestion:
                 line += f"改法：{md_escape(f.suggestion)}"
             edit = self._edit_from_fix(turn.project, g.step.key, f)
             if edit is not None:
                 extras.edits.append(edit)
-                line += f"（可以直接采用：{q(edit.before, 40)} → {q(edit.after, 40)}）"
+                line += f"（可以直接采用：{md_escape(change_view(edit.before, edit.after))}）"
             lines.append(line)
         out.append("\n".join(lines))
-        if len(findings) > len(top):
-            out.append(f"其余{len(findings) - len(top)}处可以在检查结果里逐条查看。")
+        rest = len(findings) - sum(len(grp) for grp in top)
+        if rest > 0:
+            out.append(f"其余{rest}处可以在检查结果里逐条查看。")
         out.append(self._next_line(turn, g, extras))
         return out
 
@@ -314,9 +358,7 @@ class OfflineCoach:
         fx = f.fix
         if not (0 <= fx.start <= fx.end <= len(text)):
             return None
-        left = max(text.rfind(ch, 0, fx.start) for ch in "。！？；\n") + 1
-        rights = [p for p in (text.find(ch, fx.end) for ch in "。！？；\n") if p != -1]
-        right = min(rights) + 1 if rights else len(text)
+        left, right = sentence_bounds(text, fx.start, fx.end)
         before = text[left:right]
         after = text[left:fx.start] + fx.replacement + text[fx.end:right]
         if not before.strip() or before == after:
@@ -324,60 +366,70 @@ class OfflineCoach:
         target = "outline" if step_key == "dagu" else "draft"
         return SuggestedEdit(target=target, before=before.strip("\n"), after=after.strip("\n"), reason=f.message)
 
-    def _rules_for(self, query: str) -> list[Any]:
-        if self.rule_finder is None or not query.strip():
+    def _rules_for(self, message: str, faq: list[tuple[FaqEntry, float]]) -> list[Any]:
+        """Lint rules the question names. ``find_rules`` also matches loosely (a question word in a rule's
+        explanation); only rules whose own terms occur in the question count here. With a FAQ answer
+        already chosen, a rule must be named at least as precisely as the FAQ entry to add anything."""
+        if self.rule_finder is None or not message.strip():
             return []
         try:
-            return list(self.rule_finder(query))[:2]
+            rules = list(self.rule_finder(message))
         except Exception as exc:
             log.warning("rule lookup failed: %s", type(exc).__name__)
             return []
+        named = max((len(k) for e, _ in faq[:1] for k in e.keywords if k and k in message), default=0)
+        keep = []
+        for r in rules:
+            terms = getattr(r, "terms", None)
+            words = terms() if callable(terms) else ()
+            if sum(len(t) for t in set(words) if len(t) >= 2 and t in message) >= max(named, 2):
+                keep.append(r)
+        return keep[:1] if faq else keep[:2]
 
     def _rule(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
         entries: list[FaqEntry] = []
         if g.route.faq:
             best = g.route.faq[0][1]
             entries = [e for e, s in g.route.faq if s >= best * 0.75][:2]
-        rules = self._rules_for(turn.message)
+        rules = self._rules_for(turn.message, list(g.route.faq))
         if not entries and not rules:
             return self._unknown(turn, g, extras, lead="这条规则我的资料里还没有收录。")
         out: list[str] = []
         for e in entries:
             extras.rules.append(e.id)
-            block = [f"**{md_escape(e.question)}**", md_escape(e.answer)]
+            examples = []
             if e.right:
-                block.append("✓ " + "　".join(md_escape(x) for x in e.right[:2]))
+                examples.append("✓ " + "　".join(md_escape(x) for x in e.right[:2]))
             if e.wrong:
-                block.append("✗ " + "　".join(md_escape(x) for x in e.wrong[:2]))
+                examples.append("✗ " + "　".join(md_escape(x) for x in e.wrong[:2]))
             if e.basis:
-                block.append(f"依据：{md_escape(e.basis)}")
-            out.append("\n\n".join(block[:2]) + ("\n\n" + "\n".join(block[2:]) if block[2:] else ""))
+                examples.append(f"依据：{md_escape(e.basis)}")
+            out.append(f"**{md_escape(e.question)}**\n\n{md_escape(e.answer)}" + ("\n\n" + "\n".join(examples) if examples else ""))
         for rule in rules:
             rid = str(getattr(rule, "id", ""))
             if rid in extras.rules:
                 continue
             extras.rules.append(rid)
-            text = f"**规则 {md_escape(rid)}：{md_escape(str(getattr(rule, 'message', '')))}**"
-            explanation = getattr(rule, "explanation", None) or getattr(rule, "suggestion", None)
+            title = str(getattr(rule, "title", "") or re.sub(r"[（(]?“?\{[^}]*\}”?[）)]?", "", str(getattr(rule, "message", ""))))
+            text = f"**规则：{md_escape(title)}**（{md_escape(rid)}）"
+            explanation = str(getattr(rule, "explanation", "") or getattr(rule, "suggestion", "") or "").strip()
             if explanation:
-                text += f"\n\n{md_escape(str(explanation))}"
+                text += "\n\n" + md_escape(unfold(explanation))
             examples = getattr(rule, "examples", None) or {}
-            bad = list((examples.get("match") if isinstance(examples, dict) else None) or [])
-            good = list((examples.get("no_match") if isinstance(examples, dict) else None) or [])
-            if bad or good:
-                ex = []
-                if good:
-                    ex.append("✓ " + md_escape(str(good[0])))
-                if bad:
-                    ex.append("✗ " + md_escape(str(bad[0])))
+            bad = [example_text(x) for x in (examples.get("match") or ())] if isinstance(examples, dict) else []
+            good = [example_text(x) for x in (examples.get("no_match") or ())] if isinstance(examples, dict) else []
+            ex = (["✓ " + md_escape(good[0])] if good else []) + (["✗ " + md_escape(bad[0])] if bad else [])
+            if ex:
                 text += "\n\n" + "\n".join(ex)
             out.append(text)
-        out.append(self._tie_rule_to_text(turn, g, entries))
+        out.append(self._tie_rule_to_text(turn, g, entries, rules))
         out.append(self._next_line(turn, g, extras))
         return out
 
-    def _tie_rule_to_text(self, turn: CoachTurn, g: Gathered, entries: list[FaqEntry]) -> str:
+    def _tie_rule_to_text(self, turn: CoachTurn, g: Gathered, entries: list[FaqEntry], rules: list[Any]) -> str:
         words = [w for e in entries for w in (e.check_words or e.keywords)]
+        for r in rules:
+            words.extend(w for w in (getattr(r, "words", None) or {}) if w)
         project = turn.project
         text = "\n".join([project.brief.thesis, project.outline, project.current_text()])
         hits = sentences_containing(text, words, limit=2) if words else []
@@ -385,7 +437,7 @@ class OfflineCoach:
             shown = "；".join(q(s, 60) for s in hits)
             return f"对照你的文字：{shown}——按上面的规则看看用得对不对。"
         if words:
-            shown = "、".join(f"「{md_escape(w)}」" for w in dict.fromkeys(words))
+            shown = "".join(f"「{md_escape(w)}」" for w in list(dict.fromkeys(words))[:4])
             return f"你目前的文字里没有用到{shown}，写到时对照一下即可。{self._anchor(turn, g)}"
         return self._anchor(turn, g)
 
@@ -419,7 +471,7 @@ class OfflineCoach:
         out.append("离线时我只改有规可依的地方（用词、标点、数字、序号），内容上怎么改由你来定。")
         if edits:
             extras.edits.extend(edits)
-            lines = [f"- {q(e.before, 60)} → {q(e.after, 60)}（{md_escape(e.reason)}）" for e in edits[:5]]
+            lines = [f"- {md_escape(change_view(e.before, e.after))}（{md_escape(e.reason)}）" for e in edits[:5]]
             out.append(f"「{md_escape(focus.label)}」里有{len(edits)}处可以这样改，你可以逐条采用或忽略：\n" + "\n".join(lines))
         else:
             out.append(f"按规则看，「{md_escape(focus.label)}」没有需要改的字词和标点。")
@@ -443,10 +495,7 @@ class OfflineCoach:
         for f in findings:
             if f.fix is None or not (0 <= f.fix.start <= f.fix.end <= len(text)):
                 continue
-            left = max(text.rfind(ch, 0, f.fix.start) for ch in "。！？；\n") + 1
-            rights = [p for p in (text.find(ch, f.fix.end) for ch in "。！？；\n") if p != -1]
-            right = min(rights) + 1 if rights else len(text)
-            by_sentence.setdefault((left, right), []).append(f)
+            by_sentence.setdefault(sentence_bounds(text, f.fix.start, f.fix.end), []).append(f)
         for (left, right), group in sorted(by_sentence.items()):
             group.sort(key=lambda f: f.fix.start)  # type: ignore[union-attr]
             pieces, cursor, reasons = [], left, []
@@ -482,7 +531,3 @@ class OfflineCoach:
             lead = "你还没有输入问题。" if not turn.message.strip() else "这句话我没能对上我会做的事。"
         return self._help(turn, g, extras, lead=lead)
 
-
-def first_sentence(text: str) -> str:
-    s = sentences(text)
-    return s[0] if s else text

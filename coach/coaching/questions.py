@@ -135,6 +135,10 @@ def asked_question_ids(history: list[ChatMessage]) -> set[str]:
     return asked
 
 
+def intents_done(history: list[ChatMessage]) -> set[str]:
+    return {str((m.extras or {}).get("intent")) for m in history if m.role == "assistant" and m.extras}
+
+
 @dataclass(frozen=True)
 class OpenQuestion:
     id: str
@@ -142,10 +146,13 @@ class OpenQuestion:
 
 
 def next_questions(
-    bank: QuestionBank, project: Project, focus: Focus, history: list[ChatMessage], limit: int = 1
+    bank: QuestionBank, project: Project, focus: Focus, history: list[ChatMessage], limit: int = 1,
+    intent: str | None = None,
 ) -> list[OpenQuestion]:
-    """The first ``limit`` questions not answered by the project and (for reflective ones) not yet asked."""
+    """The first ``limit`` questions not answered by the project and (for reflective ones) not yet asked.
+    ``intent`` is this turn's intent (a question with ``skip_after: [check]`` is not asked after a check)."""
     asked = asked_question_ids(history)
+    done = intents_done(history) | ({intent} if intent else set())
     values = placeholder_values(project, focus)
     found: list[OpenQuestion] = []
     for q in bank.questions:
@@ -156,6 +163,8 @@ def next_questions(
         if q.done_when and conditions_hold(q.done_when, project, focus):
             continue
         if q.reflective and q.id in asked:
+            continue
+        if done.intersection(q.skip_after):
             continue
         text = render_question(q, values)
         if text is None:

@@ -54,6 +54,7 @@ class Question:
     done_when: dict[str, Any] = field(default_factory=dict)
     needs: dict[str, Any] = field(default_factory=dict)
     skip_when: dict[str, Any] = field(default_factory=dict)
+    skip_after: tuple[str, ...] = ()  # intents: once the conversation has done these, don't ask
 
     @property
     def reflective(self) -> bool:
@@ -65,6 +66,7 @@ class Question:
 class QuestionBank:
     step: str
     help: str
+    examples_intro: str
     examples_hint: str
     questions: tuple[Question, ...]
     done: str
@@ -145,6 +147,15 @@ def _load_intents(path: Path) -> dict[str, Any]:
     }
 
 
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’"
+_FOLD_SPACE = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+
+
+def unfold(text: str) -> str:
+    """Remove the spaces YAML's folded style puts between Chinese lines."""
+    return _FOLD_SPACE.sub("", text.strip())
+
+
 def _load_faq(path: Path) -> tuple[FaqEntry, ...]:
     data = _read_yaml(path) or {}
     return tuple(
@@ -152,7 +163,7 @@ def _load_faq(path: Path) -> tuple[FaqEntry, ...]:
             id=e["id"],
             keywords=_tuple(e.get("keywords")),
             question=e.get("question", ""),
-            answer=(e.get("answer") or "").strip(),
+            answer=unfold(e.get("answer") or ""),
             right=_tuple(e.get("right")),
             wrong=_tuple(e.get("wrong")),
             basis=e.get("basis", ""),
@@ -171,12 +182,14 @@ def _load_bank(path: Path, step_key: str) -> QuestionBank:
             done_when=dict(q.get("done_when") or {}),
             needs=dict(q.get("needs") or {}),
             skip_when=dict(q.get("skip_when") or {}),
+            skip_after=_tuple(q.get("skip_after")),
         )
         for q in data.get("questions") or ()
     )
     return QuestionBank(
         step=step_key,
         help=data.get("help", ""),
+        examples_intro=data.get("examples_intro", ""),
         examples_hint=data.get("examples_hint", ""),
         questions=questions,
         done=data.get("done", ""),
