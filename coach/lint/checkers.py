@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import regex
+
+from coach.lint.patterns import compile_pattern
 
 if TYPE_CHECKING:
     from coach.lint.engine import LintContext
@@ -91,7 +92,7 @@ def doubled_char(rule: Rule) -> Check:
     must leave both characters as one-character words (工作|作风, 为了|了解 are fine).
     """
     extra_ok = set(rule.params.get("allow", ""))
-    run = regex.compile(rf"({_HAN})\1+")
+    run = compile_pattern(rf"({_HAN})\1+")
 
     def check(text: str, ctx: LintContext) -> Iterator[Hit]:
         n = len(text)
@@ -127,7 +128,7 @@ def repeated_word(rule: Rule) -> Check:
     """A word written twice in a row: 进一步进一步. Words of 3+ characters that are in the dictionary,
     or 2-character words listed in ``params.words`` (function words nobody doubles on purpose)."""
     two_char = set(rule.params.get("words", ()))
-    pat = regex.compile(rf"({_HAN}{{2,6}}?)\1")
+    pat = compile_pattern(rf"({_HAN}{{2,6}}?)\1")
 
     def check(text: str, ctx: LintContext) -> Iterator[Hit]:
         for m in pat.finditer(text):
@@ -149,9 +150,9 @@ def repeated_word(rule: Rule) -> Check:
 @register_checker("halfwidth_parens")
 def halfwidth_parens(rule: Rule) -> Check:
     """Half-width ( ) around or beside Chinese → full-width （ ）; both of a pair at once."""
-    pat = regex.compile(r"\(([^()\n]{0,80})\)")
+    pat = compile_pattern(r"\(([^()\n]{0,80})\)")
     skip = rule.params.get("skip_inner")
-    skip_re = regex.compile(skip) if skip else None
+    skip_re = compile_pattern(skip) if skip else None
 
     def check(text: str, ctx: LintContext) -> Iterator[Hit]:
         for m in pat.finditer(text):
@@ -193,14 +194,15 @@ def long_sentence(rule: Rule) -> Check:
     line break. Length counts non-space characters."""
     lo = int(rule.params.get("min_chars", 121))
     hi = int(rule.params.get("max_chars", 10**9))
-    end_re = regex.compile(r"[。！？；!?;\n]|……")
+    end_re = compile_pattern(r"[。！？；!?;\n]|……")
+    space_re = compile_pattern(r"\s")
 
     def check(text: str, ctx: LintContext) -> Iterator[Hit]:
         start = 0
         for m in [*end_re.finditer(text), None]:
             stop = m.start() if m is not None else len(text)
             seg = text[start:stop]
-            n = sum(1 for ch in seg if not ch.isspace())
+            n = len(seg) - len(space_re.findall(seg)) if len(seg) >= lo else 0
             if lo <= n <= hi:
                 s = start + (len(seg) - len(seg.lstrip()))
                 yield Hit(s, stop, None, {"length": n})
@@ -231,7 +233,7 @@ def chinese_date(rule: Rule) -> Check:
     """二〇二六年五月一日 → 2026年5月1日. Only a four-digit year written with Chinese digits starts a
     hit, so 十三届四中全会, 一律, 七八十 never match."""
     d = "〇○零一二三四五六七八九"
-    pat = regex.compile(
+    pat = compile_pattern(
         rf"([{d}]{{4}})年(?:(十[一二]?|[一二三四五六七八九])月(?:([一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日)?)?"
     )
 
@@ -260,7 +262,7 @@ def chinese_date(rule: Rule) -> Check:
 @register_checker("request_count")
 def request_count(rule: Rule) -> Check:
     """More than one request formula in one 请示 (一文一事): every formula after the first is a hit."""
-    pat = regex.compile(rule.params.get("pattern", r"请(?:予以|给予)?(?:批示|批准|审批|批复|审定|核准)"))
+    pat = compile_pattern(rule.params.get("pattern", r"请(?:予以|给予)?(?:批示|批准|审批|批复|审定|核准)"))
 
     def check(text: str, ctx: LintContext) -> Iterator[Hit]:
         hits = list(pat.finditer(text))

@@ -14,19 +14,21 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import regex
+import re
+
 
 from coach.findings import Finding, Fix
 from coach.lint.checkers import CHECKERS, Check, Hit, shared_tokenizer
+from coach.lint.patterns import compile_pattern
 from coach.lint.rules import ENV_VAR, LintRuleError, Rule, load_rules
 
 # URLs and e-mail addresses keep their half-width punctuation.
-_PROTECTED = regex.compile(
+_PROTECTED = re.compile(
     r"(?:https?|ftp)://[!-~]+|www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[!-~]*|[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
-    regex.ASCII,
+    re.ASCII,
 )
-_FIELD = regex.compile(r"\{(\w+)\}")
-_NEWLINE = regex.compile("\n")
+_FIELD = re.compile(r"\{(\w+)\}")
+_NEWLINE = re.compile("\n")
 # A cap per rule so that a megabyte of garbage cannot produce a million findings.
 MAX_FINDINGS_PER_RULE = 5000
 
@@ -56,15 +58,14 @@ class _Compiled:
 
 
 def _pattern_check(rule: Rule) -> Check:
-    flags = regex.V0
-    for name in rule.flags:
-        flags |= getattr(regex, name)
-    pat = regex.compile(rule.pattern or "", flags)
+    pat = compile_pattern(rule.pattern or "", rule.flags)
     repl = rule.replacement
+
+    template = repl is not None and "\\" in repl  # expand() parses its template each call: only when needed
 
     def check(text: str, ctx: LintContext) -> Iterator[Hit]:
         for m in pat.finditer(text):
-            yield Hit(m.start(), m.end(), m.expand(repl) if repl is not None else None)
+            yield Hit(m.start(), m.end(), m.expand(repl) if template else repl)
 
     return check
 
@@ -73,7 +74,7 @@ def _words_check(rule: Rule) -> Check:
     words = rule.words or {}
     # longest first, so 默守陈规 wins over any shorter entry it contains
     alts = sorted(words, key=len, reverse=True)
-    pat = regex.compile("|".join(regex.escape(w) for w in alts))
+    pat = re.compile("|".join(re.escape(w) for w in alts))
 
     def check(text: str, ctx: LintContext) -> Iterator[Hit]:
         for m in pat.finditer(text):
@@ -95,13 +96,13 @@ def _compile(rule: Rule, order: int) -> _Compiled:
         check = factory(rule)
     c = _Compiled(rule=rule, order=order, check=check, genres=frozenset(g.strip() for g in rule.genres))
     if rule.before:
-        c.before = regex.compile(f"(?:{rule.before})\\Z")
+        c.before = compile_pattern(f"(?:{rule.before})\\Z")
     if rule.not_before:
-        c.not_before = regex.compile(f"(?:{rule.not_before})\\Z")
+        c.not_before = compile_pattern(f"(?:{rule.not_before})\\Z")
     if rule.after:
-        c.after = regex.compile(rule.after)
+        c.after = compile_pattern(rule.after)
     if rule.not_after:
-        c.not_after = regex.compile(rule.not_after)
+        c.not_after = compile_pattern(rule.not_after)
     return c
 
 
@@ -250,7 +251,7 @@ def lint(text: str, genre: str | None = None) -> list[Finding]:
     return default_linter().lint(text, genre=genre)
 
 
-_QUESTION_NOISE = regex.compile(r"怎么区分|如何区分|区别|怎么用|怎么写|是什么|什么|哪个|对吗|吗|呢|和|与|还是|[？?，,。！!\s]")
+_QUESTION_NOISE = re.compile(r"怎么区分|如何区分|区别|怎么用|怎么写|是什么|什么|哪个|对吗|吗|呢|和|与|还是|[？?，,。！!\s]")
 
 
 def find_rules(query: str, rules: Iterable[Rule] | None = None) -> list[Rule]:
