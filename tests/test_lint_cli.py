@@ -118,7 +118,7 @@ def test_extra_rules_and_broken_rule_file(tmp_path, capsys):
     bad.write_text("rules: [\n", encoding="utf-8")
     p = tmp_path / "d.txt"
     p.write_text("找准抓手，认真落实决策布署。\n", encoding="utf-8")
-    code, out, err = run(capsys, "--json", "--rules", str(good), str(bad), "--", str(p))
+    code, out, err = run(capsys, "--json", "--rules", str(good), "--rules", str(bad), str(p))
     assert code == 1
     assert [d["rule"] for d in json.loads(out)] == ["house-zhuashou", "bushu"]
     assert "bad.yaml" in err and "有问题" in err  # the broken file is named; built-in and good rules still ran

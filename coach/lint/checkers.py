@@ -92,6 +92,9 @@ def doubled_char(rule: Rule) -> Check:
     must leave both characters as one-character words (工作|作风, 为了|了解 are fine).
     """
     extra_ok = set(rule.params.get("allow", ""))
+    # function words whose doubling is a slip even though jieba lists the pair (了了 as in 小时了了);
+    # segmentation still spares 为了|了解 and 不了了之
+    function_chars = set(rule.params.get("function_chars", ""))
     run = compile_pattern(rf"({_HAN})\1+")
 
     def check(text: str, ctx: LintContext) -> Iterator[Hit]:
@@ -109,7 +112,7 @@ def doubled_char(rule: Rule) -> Check:
             if i >= 1 and text[i - 1] == "一":
                 continue  # ABB: 一个个, 一步步
             tk = ctx.tokenizer()
-            if tk.FREQ.get(c + c, 0) > 0:
+            if c not in function_chars and tk.FREQ.get(c + c, 0) > 0:
                 continue
             lo, hi = max(0, i - 8), min(n, i + 10)
             pos, singles = lo, set()

@@ -1,4 +1,4 @@
-"""``coach lint [--json] [--fix] [--genre 文种] [--rules FILE ...] [--all] FILE|-``
+"""``coach lint [--json] [--fix] [--genre 文种] [--rules FILE]... [--all] FILE|-``
 
 Exit status: 0 no error-severity finding, 1 at least one, 2 the input (or an option) cannot be used.
 ``--fix`` writes the text with every safe fix applied to stdout and the summary to stderr; the file
@@ -33,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="以 JSON 数组输出全部问题")
     p.add_argument("--fix", action="store_true", help="把可安全自动修改的问题改好，输出到标准输出（原文件不变）")
     p.add_argument("--genre", metavar="文种", default=None, help="文种，如 请示、报告、通知（用于文种相关规则）")
-    p.add_argument("--rules", metavar="FILE", nargs="+", default=[], help="追加的规则文件或目录（YAML）")
+    p.add_argument("--rules", metavar="FILE", action="append", default=[],
+                   help="追加的规则文件或目录（YAML），可多次使用：--rules a.yaml --rules b.yaml")
     p.add_argument("--all", action="store_true", help="逐条列出全部问题（默认同一规则只列前几条）")
     p.set_defaults(func=run)
 
