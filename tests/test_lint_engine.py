@@ -174,3 +174,11 @@ def test_property_offsets_inside_text_and_fixes_converge(text, genre):
 def test_property_engine_never_raises_on_any_string(text):
     for f in LINTER.lint(text):
         assert 0 <= f.start <= f.end <= len(text)
+
+
+def test_english_lines_quoting_chinese_terms_keep_their_punctuation():
+    text = ("Speeches (讲话稿), 调研报告, 工作总结 are not legal genres; use 仿宋, not 宋体.\n"
+            "讲话稿,调研报告都要用全角标点.")
+    fs = lint(text)
+    assert all(f.line == 2 for f in fs)
+    assert {f.rule for f in fs} == {"halfwidth-comma", "halfwidth-period"}

@@ -29,6 +29,8 @@ _PROTECTED = re.compile(
 )
 _FIELD = re.compile(r"\{(\w+)\}")
 _NEWLINE = re.compile("\n")
+_LATIN = re.compile("[A-Za-z]")
+_HAN = compile_pattern(r"\p{Han}")
 # A cap per rule so that a megabyte of garbage cannot produce a million findings.
 MAX_FINDINGS_PER_RULE = 5000
 
@@ -150,6 +152,17 @@ class Linter:
         line_starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
         out: list[tuple[int, int, int, Finding]] = []
         n = len(text)
+        latin_line: dict[int, bool] = {}
+
+        def is_latin_line(pos: int) -> bool:
+            i = bisect.bisect_right(line_starts, pos) - 1
+            if i not in latin_line:
+                a = line_starts[i]
+                b = line_starts[i + 1] - 1 if i + 1 < len(line_starts) else n
+                seg = text[a:b]
+                latin_line[i] = len(_LATIN.findall(seg)) > len(_HAN.findall(seg))
+            return latin_line[i]
+
         for c in self._compiled:
             if c.genres and genre not in c.genres:
                 continue
@@ -161,6 +174,8 @@ class Linter:
                 if c.rule.protect and protected and _overlaps(protected, p_starts, s, e):
                     continue
                 if not _context_ok(c, text, s, e):
+                    continue
+                if c.rule.skip_latin_lines and is_latin_line(s):
                     continue
                 out.append((s, c.order, e, self._finding(c.rule, text, hit, line_starts)))
                 count += 1

@@ -40,7 +40,7 @@ ENV_VAR = "COACH_LINT_RULES"
 _REQUIRED = ("id", "severity", "family", "source", "message", "suggestion", "explanation", "examples")
 _KNOWN_KEYS = set(_REQUIRED) | {
     "title", "keywords", "pattern", "words", "checker", "params", "replacement", "safe",
-    "before", "not_before", "after", "not_after", "window", "genres", "protect", "flags",
+    "before", "not_before", "after", "not_after", "window", "genres", "protect", "flags", "skip_latin_lines",
 }
 _SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -74,6 +74,7 @@ class Rule:
     window: int = 20
     genres: tuple[str, ...] = ()
     protect: bool = True
+    skip_latin_lines: bool = True  # a line with more Latin letters than Chinese characters is not checked
     flags: tuple[str, ...] = ()
     origin: str = ""  # the file the rule came from
 
@@ -203,8 +204,9 @@ def parse_rule(raw: Any, origin: str, checker_names: Iterable[str] | None = None
     if not set(flags) <= {"IGNORECASE", "MULTILINE"}:
         raise _fail(origin, rule_id, "“flags”只支持 IGNORECASE、MULTILINE")
     protect = raw.get("protect", True)
-    if not isinstance(protect, bool):
-        raise _fail(origin, rule_id, "“protect”应当是 true 或 false")
+    skip_latin = raw.get("skip_latin_lines", True)
+    if not isinstance(protect, bool) or not isinstance(skip_latin, bool):
+        raise _fail(origin, rule_id, "“protect”“skip_latin_lines”应当是 true 或 false")
     return Rule(
         id=rule_id.strip(),
         severity=severity,
@@ -229,6 +231,7 @@ def parse_rule(raw: Any, origin: str, checker_names: Iterable[str] | None = None
         window=window,
         genres=_str_tuple(raw.get("genres"), origin, rule_id, "genres"),
         protect=protect,
+        skip_latin_lines=skip_latin,
         flags=flags,
         origin=origin,
     )
