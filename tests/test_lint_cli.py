@@ -131,3 +131,31 @@ def test_many_findings_are_grouped_in_plain_output(seeds_dir, capsys):
     assert "[halfwidth-comma] 同类问题另有 228 处" in out
     code, out, _ = run(capsys, "--all", str(seeds_dir / "004_4b4506e4ca38ae09.txt"))
     assert out.count("[halfwidth-comma]") == 233
+
+
+def test_check_rules_runs_the_examples_of_user_rules(tmp_path, capsys):
+    code, out, _ = run(capsys, "--check-rules")
+    assert code == 0 and "例句不符 0 处" in out
+    p = tmp_path / "house.yaml"
+    p.write_text("""rules:
+  - id: house-zhuashou
+    severity: warning
+    family: house
+    source: practice
+    words: {抓手: 着力点}
+    message: 本单位不用“抓手”
+    suggestion: 改为“着力点”。
+    explanation: 错误：找准抓手。正确：找准着力点。
+    examples: {match: [找准抓手, 找准着力点]}
+""", encoding="utf-8")
+    code, out, _ = run(capsys, "--check-rules", "--rules", str(p))
+    assert code == 1
+    assert "house-zhuashou" in out and "找准着力点" in out and "例句不符 1 处" in out
+    p.write_text("rules: [\n", encoding="utf-8")
+    code, _, err = run(capsys, "--check-rules", "--rules", str(p))
+    assert code == 2 and "house.yaml" in err
+
+
+def test_missing_file_argument(capsys):
+    code, _, err = run(capsys)
+    assert code == 2 and "请给出要检查的文件" in err

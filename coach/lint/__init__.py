@@ -6,7 +6,7 @@
 """
 
 from coach.lint.checkers import CHECKERS, Hit, register_checker
-from coach.lint.engine import Linter, LintContext, default_linter, excerpt, find_rules, lint
+from coach.lint.engine import Linter, LintContext, check_examples, default_linter, excerpt, find_rules, lint
 from coach.lint.fixes import apply_fix, apply_safe_fixes
 from coach.lint.rules import BUILTIN_RULES_DIR, ENV_VAR, LintRuleError, Rule, load_builtin_rules, load_rule_file, load_rules
 
@@ -21,6 +21,7 @@ __all__ = [
     "Rule",
     "apply_fix",
     "apply_safe_fixes",
+    "check_examples",
     "default_linter",
     "excerpt",
     "find_rules",

@@ -1,4 +1,5 @@
-"""``coach lint [--json] [--fix] [--genre 文种] [--rules FILE]... [--all] FILE|-``
+"""``coach lint [--json] [--fix] [--genre 文种] [--rules FILE]... [--all] FILE|-`` and
+``coach lint --check-rules [--rules FILE]...`` (run every rule's examples).
 
 Exit status: 0 no error-severity finding, 1 at least one, 2 the input (or an option) cannot be used.
 ``--fix`` writes the text with every safe fix applied to stdout and the summary to stderr; the file
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from coach.errors import CoachError
 from coach.findings import Finding
-from coach.lint.engine import Linter
+from coach.lint.engine import Linter, check_examples
 from coach.lint.fixes import apply_safe_fixes
 from coach.lint.rules import severity_zh
 
@@ -29,13 +30,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="检查公文的用词、标点、数字、序号、文种等问题（修容）",
         description="检查公文的用词、标点、数字、序号、文种等问题。退出码：0 无错误，1 有错误，2 无法读取输入。",
     )
-    p.add_argument("file", help="要检查的文本文件（UTF-8 或 GBK），“-”表示从标准输入读取")
+    p.add_argument("file", nargs="?", help="要检查的文本文件（UTF-8 或 GBK），“-”表示从标准输入读取")
     p.add_argument("--json", action="store_true", help="以 JSON 数组输出全部问题")
     p.add_argument("--fix", action="store_true", help="把可安全自动修改的问题改好，输出到标准输出（原文件不变）")
     p.add_argument("--genre", metavar="文种", default=None, help="文种，如 请示、报告、通知（用于文种相关规则）")
     p.add_argument("--rules", metavar="FILE", action="append", default=[],
                    help="追加的规则文件或目录（YAML），可多次使用：--rules a.yaml --rules b.yaml")
     p.add_argument("--all", action="store_true", help="逐条列出全部问题（默认同一规则只列前几条）")
+    p.add_argument("--check-rules", action="store_true",
+                   help="不检查文本，而是用每条规则自带的例句检验规则本身（写自己的规则文件后用）")
     p.set_defaults(func=run)
 
 
@@ -90,7 +93,21 @@ def report_lines(findings: list[Finding], name: str, show_all: bool = False) -> 
     return out
 
 
+def check_rules(paths: list[str]) -> int:
+    """Load the rules strictly (a broken file is an error here) and run their examples."""
+    linter = Linter.from_paths(paths, skip_broken=False)
+    problems = check_examples(linter)
+    for p in problems:
+        print(p)
+    print(f"共 {len(linter.rules)} 条规则，例句不符 {len(problems)} 处。")
+    return 1 if problems else 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.check_rules:
+        return check_rules(args.rules)
+    if args.file is None:
+        raise CoachError("请给出要检查的文件（或用“-”从标准输入读取）。")
     text = read_text(args.file)
     linter = Linter.from_paths(args.rules, skip_broken=True)
     for err in linter.rule_errors:

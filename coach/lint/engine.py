@@ -244,6 +244,25 @@ def excerpt(text: str, start: int, end: int, width: int = 12) -> str:
     return f"{head}{text[a:start]}【{mid}】{text[end:b]}{tail}"
 
 
+def check_examples(linter: Linter, rules: Iterable[Rule] | None = None) -> list[str]:
+    """Run every rule's ``examples`` (match / no_match) through ``linter``; return the failures as Chinese
+    sentences naming file, rule and example. An empty list means every example behaves as documented —
+    what a house-style author runs after writing a rule file (``coach lint --check-rules``)."""
+    problems: list[str] = []
+    for rule in linter.rules if rules is None else rules:
+        for kind in ("match", "no_match"):
+            for ex in rule.examples.get(kind, ()):
+                text, genre = (ex, None) if isinstance(ex, str) else (ex["text"], ex.get("genre"))
+                if genre is None and rule.genres:
+                    genre = rule.genres[0]
+                hit = any(f.rule == rule.id for f in linter.lint(text, genre=genre))
+                if kind == "match" and not hit:
+                    problems.append(f"{rule.origin}：规则“{rule.id}”应当报告例句“{text}”，但没有报告。")
+                elif kind == "no_match" and hit:
+                    problems.append(f"{rule.origin}：规则“{rule.id}”不应报告例句“{text}”，但报告了。")
+    return problems
+
+
 @functools.lru_cache(maxsize=4)
 def _cached_linter(env_value: str) -> Linter:
     return Linter.from_paths((), skip_broken=True)
