@@ -36,7 +36,7 @@ EDGE_LINE_MAX = 300
 #: how many non-empty lines at each end count as the document's edge
 EDGE_LINES = 3
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u180e\ufeff\u00ad\u200e\u200f"), None)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\u180e\ufeff\u00ad\u200e\u200f]")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\u0085\v\f]")
 # C0/C1 controls except \t and \n
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
@@ -100,7 +100,7 @@ def clean_text(raw: str, boilerplate: Sequence[BoilerplatePattern | str] | None 
 
 
 def _clean_once(raw: str, patterns: list[BoilerplatePattern]) -> str:
-    text = raw.translate(_ZERO_WIDTH)
+    text = _ZERO_WIDTH.sub("", raw)
     text = _NEWLINES.sub("\n", text)
     text = _strip_html(text)
     text = _CONTROL.sub("", text)

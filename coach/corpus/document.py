@@ -16,7 +16,13 @@ def parse_document(
     ``text`` is cleaned first (``clean_text`` is idempotent, so already-clean text is unchanged);
     ``Document.text`` is the cleaned text and every offset refers to it.
     """
-    text = clean_text(text)
+    return parse_clean_text(clean_text(text), doc_id, source, min_chars=min_chars, max_chars=max_chars)
+
+
+def parse_clean_text(
+    text: str, doc_id: str, source: str = "", *, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHARS
+) -> Document:
+    """``parse_document`` for text that ``clean_text`` already returned (skips cleaning it again)."""
     structure = parse_structure(text)
     passages = make_passages(
         text, structure, doc_id, structure.title, source, min_chars=min_chars, max_chars=max_chars

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from coach.corpus.cleaning import clean_text
-from coach.corpus.document import parse_document
+from coach.corpus.document import parse_clean_text
 from coach.corpus.reading import SUPPORTED_SUFFIXES, UNSUPPORTED_HINTS, IngestError, load_file
 from coach.corpus.types import Document, IngestProblem
 
@@ -68,7 +68,7 @@ def ingest_file(path: str | Path, doc_id: str | None = None) -> Document:
     cleaned = clean_text(text)
     if not cleaned.strip():
         raise IngestError(f"文件“{path.name}”清理后没有正文（只有空白、网页套话或不可见字符）。", path)
-    document = parse_document(cleaned, doc_id or path.stem, source=str(path))
+    document = parse_clean_text(cleaned, doc_id or path.stem, source=str(path))
     if not document.passages:
         raise IngestError(f"文件“{path.name}”里没有可以作为范例的正文段落。", path)
     document.encoding = encoding

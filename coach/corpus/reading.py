@@ -123,19 +123,21 @@ _BOMS = (
 
 
 def _gb2312_share(text: str) -> float:
-    """Share of non-ASCII characters that are in GB2312 (everyday simplified Chinese and its
-    punctuation); Big5 or Latin-1 bytes read as GB18030 give rare characters instead."""
-    han = [c for c in text if ord(c) >= 0x80]
-    if not han:
+    """Share of non-ASCII characters in the GB2312 area of GBK (everyday simplified Chinese and its
+    punctuation, lead and trail byte ≥ 0xA1); Big5 or Latin-1 bytes read as GB18030 give rarer
+    characters instead. (Python's gb2312 codec maps A1AA/A1A4 to U+2015/U+30FB, not to the "—"/"·"
+    everybody types, so the GBK bytes are checked instead of encoding to gb2312.)"""
+    chars = [c for c in text if ord(c) >= 0x80]
+    if not chars:
         return 0.0
     ok = 0
-    for c in han:
+    for c in chars:
         try:
-            c.encode("gb2312")
-            ok += 1
+            b = c.encode("gbk")
         except UnicodeEncodeError:
-            pass
-    return ok / len(han)
+            continue
+        ok += len(b) == 2 and 0xA1 <= b[0] <= 0xF7 and b[1] >= 0xA1
+    return ok / len(chars)
 
 
 #: below this many bytes, GBK-encoded Chinese can happen to be valid UTF-8 ("一要" = d2bb d2aa = "һҪ")
@@ -168,11 +170,14 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd\ue000-\uf8ff]")
+
+
 def _control_share(text: str) -> float:
+    """Share of control, replacement and private-use characters: high for binary data."""
     if not text:
         return 0.0
-    bad = sum(1 for c in text if (ord(c) < 0x20 and c not in "\t\n\r\f") or c == "\ufffd" or 0xE000 <= ord(c) <= 0xF8FF)
-    return bad / len(text)
+    return len(_NOT_TEXT.findall(text)) / len(text)
 
 
 def decode_bytes(data: bytes, path: str | Path = "") -> tuple[str, str]:
@@ -217,7 +222,9 @@ def decode_bytes(data: bytes, path: str | Path = "") -> tuple[str, str]:
     if _looks_binary(data) and not has_nul:
         raise _binary(path)
     best = from_bytes(data).best()
-    if best is None or (gb_text is not None and best.encoding.startswith(("gb", "hz"))):
+    # with a plausible GB18030 reading, only a traditional-Chinese detection (Big5) can beat it;
+    # short GBK text otherwise comes back as cp949/Korean or similar mojibake
+    if best is None or (gb_text is not None and not best.encoding.startswith("big5")):
         if gb_text is not None:
             return gb_text, "gb18030"
         raise _binary(path) if has_nul else _undecodable(path)
