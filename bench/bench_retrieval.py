@@ -71,7 +71,8 @@ def main() -> None:
     rows = []
 
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["COACH_HOME"] = tmp
+        # the model comes from COACH_HOME (built once by `coach model build`; its build time is not part
+        # of index building), the index goes to a fresh temporary folder
         model_path = ensure_default_model()
         t0 = time.perf_counter()
         embedder = load_embedder(str(model_path))

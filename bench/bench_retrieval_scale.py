@@ -62,7 +62,6 @@ def main() -> None:
 
     faiss.omp_set_num_threads(2)
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ.setdefault("COACH_HOME", tmp)
         model_path = ensure_default_model()
         embedder = load_embedder(str(model_path))
 

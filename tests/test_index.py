@@ -112,11 +112,13 @@ def test_bad_corpus_files_are_reported_and_others_indexed(tmp_path, built_model_
     shutil.copy(seeds_dir / "002_4cf813356daf6edd.txt", corpus / "good.txt")
     (corpus / "empty.txt").write_text("   \n", encoding="utf-8")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    (corpus / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100))
     gbk = "同志们：\n今天召开全县办公室主任会议，我讲三点意见。\n一、提高认识\n办公室是单位的神经中枢，要高效协调运转。\n"
     (corpus / "gbk.txt").write_bytes(gbk.encode("gbk"))
     result = build_index(corpus=[corpus], out=tmp_path / "index", model=str(built_model_path), include_seeds=False)
     named = " ".join(p.path + p.message for p in result.problems)
     assert "empty.txt" in named and "binary.txt" in named
+    assert "old.doc" in named and ".docx" in named  # told how to convert, not silently ignored
     docs = {c["doc_id"] for c in result.manifest.corpus if c["doc_id"]}
     assert {"good", "gbk"} <= docs
     retriever = Retriever.load(tmp_path / "index")

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 from coach.corpus.chunking import MAX_CHARS, MIN_CHARS, make_passages
 from coach.corpus.cleaning import clean_text
 from coach.corpus.structure import parse_structure
 from coach.corpus.types import Document, Heading
+
+# "今天，召开这次全县办公室主任会议" → 全县办公室主任会议: many published speeches drop their title, and a
+# source shown as "003_e00d83e4667ee5ea" tells the writer nothing, so untitled speeches are named after the
+# meeting their opening announces.
+_OCCASION = re.compile(
+    r"(?:召开|举办|举行|参加|出席)(?:这次|此次|今天的|本次)?"
+    r"([^，。；：！？、“”\n]{2,40}?(?:会议|培训班|培训会|工作会|座谈会|大会|动员会|推进会|部署会|专题会|研讨会|交流会|报告会|论坛))"
+)
+
+
+def derive_title(text: str) -> str:
+    """A descriptive title for an untitled speech, from the meeting its opening names ("" if none)."""
+    match = _OCCASION.search(text[:800])
+    return f"在{match.group(1)}上的讲话" if match else ""
 
 
 def parse_document(
@@ -24,8 +40,10 @@ def parse_clean_text(
 ) -> Document:
     """``parse_document`` for text that ``clean_text`` already returned (skips cleaning it again)."""
     structure = parse_structure(text)
+    # passages carry the title the writer will see as the example's source; Document.title stays what is written
+    shown_title = structure.title or derive_title(text)
     passages = make_passages(
-        text, structure, doc_id, structure.title, source, min_chars=min_chars, max_chars=max_chars
+        text, structure, doc_id, shown_title, source, min_chars=min_chars, max_chars=max_chars
     )
     return Document(
         doc_id=doc_id,

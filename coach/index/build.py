@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from coach import config
+from coach.corpus.reading import SUPPORTED_SUFFIXES, UNSUPPORTED_HINTS
 from coach.corpus.types import IngestProblem, Passage
 from coach.errors import IndexError_
 from coach.index.dense import build_dense_index, index_type_of, save_dense_index
@@ -25,7 +26,9 @@ from coach.index.lexical import build_lexical_index, save_lexical_index
 from coach.index.manifest import FORMAT_VERSION, Manifest, describe_files, sha256_file
 from coach.index.retriever import DENSE_NAME, LEXICAL_DIR, PASSAGES_NAME, write_passages
 
-CORPUS_SUFFIXES = (".txt", ".md", ".docx")
+# files ingestion reads, plus formats a writer plausibly meant to import (.doc, .pdf …) so that they get
+# ingestion's "请另存为 .docx" message instead of silence
+CORPUS_SUFFIXES = tuple(SUPPORTED_SUFFIXES) + tuple(UNSUPPORTED_HINTS)
 ENCODE_BATCH = 256
 
 #: progress(stage, done, total): stage is a short Chinese label such as "计算向量"
