@@ -222,7 +222,13 @@ def compare(old: str, new: str, lint: Checker | None | bool = None) -> Revision:
     checker: Checker | None = _default_checker() if lint is None else (lint or None)
     builder = _Builder(old, new)
     builder.run()
-    changes = builder.changes
+    # changes in reading order of the new version (moves were found first)
+    order = sorted(range(len(builder.changes)), key=lambda k: (builder.changes[k].new_span, builder.changes[k].old_span))
+    position = {old_index: new_index for new_index, old_index in enumerate(order)}
+    changes = [builder.changes[k] for k in order]
+    for seg in builder.segments:
+        if seg.change is not None:
+            seg.change = position[seg.change]
     if checker is not None and changes:
         _attribute(old, new, changes, builder.anchors, checker)
     counts = {kind: 0 for kind in KINDS}

@@ -192,11 +192,11 @@ _CN = re.escape(NUMERAL_CHARS)
 _OPEN = "（("
 _CLOSE = "）)"
 # level 2 / 4: a numeral in brackets, maybe followed by a wrong 顿号 or dot
-_RE_PAREN = re.compile(rf"([{_OPEN}])[ \t]*([{_CN}]{{1,6}}|\d{{1,3}})[ \t]*([{_CLOSE}])([ \t]*[、.．，,])?")
+_RE_PAREN = re.compile(rf"([{_OPEN}])[ \t]*([{_CN}]{{1,6}}|\d{{1,3}})[ \t]*([{_CLOSE}])([、.．，,])?")
 # level 4 written "1)" / "1）"
 _RE_HALF_PAREN = re.compile(r"(\d{1,3})[ \t]*([）)])")
 # level 1: 一、 (also 一. 一． 一， and "一 " — parsed, reported)
-_RE_CN = re.compile(rf"([{_CN}]{{1,6}})(?:([ \t]*[、.．，,])(?![\d０-９])|([ \t]+)(?=\S))")
+_RE_CN = re.compile(rf"([{_CN}]{{1,6}})(?:[ \t]*、|([ \t]*[.．，,])(?![\d０-９])|([ \t]+)(?=\S))")
 # level 3: 1. / 1． (also 1、 1， and "1 " — parsed, reported); never "1.5" or "2024年"
 _RE_ARABIC = re.compile(r"(\d{1,3})(?:([ \t]*[.．、，,])(?![\d０-９])|([ \t]+)(?=[^\s\d]))")
 _BULLET = re.compile(r"(?:[-*+][ \t]+|[•·▪◦●○■□][ \t]*)")
@@ -432,6 +432,10 @@ def _parse_indented(text: str, entries: list) -> Outline:
     return Outline(roots=_build_tree(flat), source=text, style="indented", preamble="\n".join(preamble))
 
 
+_DIGIT_START = frozenset("0123456789０１２３４５６７８９")
+_MARKER_TAIL = frozenset("、.．，,")
+
+
 def _clean_heading(text: str) -> str:
     return " ".join(text.split("\n")).replace("\r", " ").strip()
 
@@ -445,7 +449,14 @@ def render_outline(outline: Outline, *, with_body: bool = False) -> str:
     def emit(nodes: list[OutlineNode], depth: int) -> None:
         for number, node in enumerate(nodes, 1):
             indent = "  " * max(0, depth - 5)
-            lines.append(indent + canonical_marker(min(depth, 5), number) + _clean_heading(node.text))
+            text = _clean_heading(node.text)
+            marker = canonical_marker(min(depth, 5), number)
+            # "1." + "5亿元" would read as the number 1.5: keep a space between them
+            gap = " " if marker[-1] == "." and text[:1] in _DIGIT_START else ""
+            # "（一）" + "，…" would read as the wrong marker "（一），"
+            if marker[-1] == "）" and text[:1] in _MARKER_TAIL:
+                gap = " "
+            lines.append(indent + marker + gap + text)
             if with_body and node.body:
                 lines.append(node.body)
             emit(node.children, depth + 1)
@@ -727,9 +738,9 @@ def _parallel_entries(
     siblings: Sequence[OutlineNode], rules: RuleSet
 ) -> list[tuple[OutlineNode, dict[str, Any]]]:
     p = rules.params["parallel"]
-    shapes = [_shape(n) for n in siblings if n.text.strip()]
-    if len(shapes) < 2:
+    if sum(1 for n in siblings if n.text.strip()) < 2:
         return []
+    shapes = [_shape(n) for n in siblings if n.text.strip()]
     median_len = statistics.median(s.length for s in shapes) or 1
     half_counts = Counter(len(s.halves) for s in shapes)
     common_halves, common_count = half_counts.most_common(1)[0]
@@ -795,7 +806,10 @@ def _check_parallel(outline: Outline, rules: RuleSet) -> list[Finding]:
     if not rules.enabled("outline.parallel"):
         return []
     findings = []
+    max_group = int(rules.param("outline", "max_group"))
     for _parent, siblings in outline.sibling_groups():
+        if len(siblings) > max_group:  # not an outline any more (and the pairwise work would explode)
+            continue
         entries = _parallel_entries(siblings, rules)
         flagged = [(n, e) for n, e in entries if e["flag"]]
         # when half the group or more is "unbalanced" there is no norm to measure against: say nothing
@@ -848,10 +862,15 @@ def lexical_overlap(a_words: Sequence[str], b_words: Sequence[str], weights: dic
     return sum(weights.get(w, 1.0) for w in a & b) / union
 
 
-def sibling_pairs(outline: Outline) -> list[tuple[OutlineNode, OutlineNode, list[OutlineNode]]]:
-    """Every pair of named siblings, with their whole sibling group."""
+def sibling_pairs(
+    outline: Outline, max_group: int | None = None
+) -> list[tuple[OutlineNode, OutlineNode, list[OutlineNode]]]:
+    """Every pair of named siblings, with their whole sibling group (groups larger than ``max_group``
+    are left out: thousands of "siblings" are a list, not an outline)."""
     pairs = []
     for _parent, siblings in outline.sibling_groups():
+        if max_group is not None and len(siblings) > max_group:
+            continue
         named = [n for n in siblings if n.text.strip()]
         for i, a in enumerate(named):
             for b in named[i + 1 :]:
@@ -875,7 +894,9 @@ class OverlapScore:
         return self.relative + lexical_weight * self.lexical
 
 
-def overlap_scores(outline: Outline, embed: Embed | None = None, *, baseline: float = 0.42) -> list[OverlapScore]:
+def overlap_scores(
+    outline: Outline, embed: Embed | None = None, *, baseline: float = 0.42, max_group: int | None = None
+) -> list[OverlapScore]:
     """Scores for every pair of siblings. Exposed for calibration (bench/bench_checks.py --calibrate).
 
     Parallel siblings share a frame (“要不断提高政治判断力 / 领悟力 / 执行力”), so their raw embedding
@@ -884,7 +905,7 @@ def overlap_scores(outline: Outline, embed: Embed | None = None, *, baseline: fl
     (for a group of two, of all other sibling pairs in the outline, or ``baseline`` when there are none).
     The lexical score likewise leaves out the frame words every sibling of a group of three or more shares
     (“保持良好学习态度 / 树立良好学习思路 / 保证良好学习纪律”)."""
-    pairs = sibling_pairs(outline)
+    pairs = sibling_pairs(outline, max_group)
     if not pairs:
         return []
     nodes = [n for n in outline.nodes() if n.text.strip()]
@@ -944,7 +965,8 @@ def _check_overlap(outline: Outline, rules: RuleSet, embed: Embed | None) -> lis
         return []
     p = rules.params["overlap"]
     findings = []
-    for s in overlap_scores(outline, embed, baseline=float(p["baseline_cosine"])):
+    max_group = int(rules.param("outline", "max_group"))
+    for s in overlap_scores(outline, embed, baseline=float(p["baseline_cosine"]), max_group=max_group):
         combined = s.score(float(p["lexical_weight"]))
         by_words = s.lexical >= p["lexical"]
         by_meaning = (
