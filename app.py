@@ -8,6 +8,7 @@ copy is out of date is told so instead of overwriting the other tab's work.
 from __future__ import annotations
 
 import os
+import time
 from typing import Any, Callable
 
 import streamlit as st
@@ -709,10 +710,8 @@ def page_dagu(step) -> None:
         with b2:
             undo_button()
         with st.expander("从范文的骨架开始", expanded=not p.outline.strip()):
-            skeletons = seed_skeletons() if services.ready("corpus") else []
-            if not services.ready("corpus"):
-                st.caption("范文骨架尚未就绪。")
-            elif not skeletons:
+            skeletons = seed_skeletons()
+            if not skeletons:
                 st.caption("语料里的讲话稿没有可用的提纲。")
             else:
                 names = {sk.doc_id: f"{sk.title}（{sk.top_count}个一级标题）" for sk in skeletons}
@@ -905,8 +904,6 @@ def page_xiurong(step) -> None:
             st.html(highlight.render_highlighted(text, findings))
     with right:
         st.markdown("##### 问题清单")
-        if not services.ready("lint"):
-            st.info("文字检查尚未就绪。")
         safe = [f for f in findings if f.fix is not None and f.fix.safe]
         if safe:
             st.button(f"应用全部安全修改（{len(safe)}处）", key="fix_all", on_click=cb_apply_safe_fixes,
@@ -1052,27 +1049,32 @@ def show_diff(old_text: str, new_text: str) -> None:
     if old_text == new_text:
         st.caption("两个版本完全相同。")
         return
-    if not services.ready("diff"):
-        st.info("版本对比尚未就绪。")
-        return
-    result = services.compare(old_text, new_text)
-    st.html(result.to_html())
+    revision = services.compare(old_text, new_text)
+    stats = revision.stats
+    counts = "，".join(f"{name}{stats.changes.get(kind, 0)}处" for kind, name in
+                      (("wording", "改写"), ("addition", "增加"), ("deletion", "删除"), ("move", "移动"))
+                      if stats.changes.get(kind))
+    st.caption(f"{counts or '没有改动'}；原稿{stats.old_chars}字，修改稿{stats.new_chars}字；"
+               f"相似度{stats.similarity:.0%}；修正了{stats.fixed_findings}个检查出的问题。"
+               "红色删除线是删去的，绿色是新增的，蓝色是移动的；鼠标停在改动上可看理由。")
+    st.html(revision.to_html())
+    if revision.changes:
+        with st.expander(f"逐条看修改和理由（{len(revision.changes)}处）"):
+            for n, c in enumerate(revision.changes[:80], start=1):
+                why = "；".join(c.explain()) or {"wording": "换了说法", "addition": "补充内容", "deletion": "删去内容",
+                                                 "move": "调整顺序"}[c.kind]
+                before = md_escape(c.old_text.strip()[:80]) or "（无）"
+                after = md_escape(c.new_text.strip()[:80]) or "（无）"
+                st.markdown(f"**{n}. {c.kind_name}**　{before} → {after}  \n　理由：{md_escape(why)}")
 
 
 PAGES: dict[str, Callable] = {"liyi": page_liyi, "dagu": page_dagu, "tianrou": page_tianrou, "xiurong": page_xiurong,
                               "chengqi": page_chengqi}
 
 
-def page_not_ready(step) -> None:
-    st.info(f"“{step.name}”的工作区尚未就绪。")
-
-
 # --- export ---------------------------------------------------------------------------------------
 
 def export_buttons(prefix: str) -> None:
-    if not services.ready("export"):
-        st.caption("导出尚未就绪。")
-        return
     w = ws()
     run = check_run()
     files = exports.export_files(w.snapshot(), [f for s in STEPS for f in run.findings.get(s.key, [])])
@@ -1168,6 +1170,15 @@ def welcome() -> None:
 
 
 def main() -> None:
+    started = time.perf_counter()
+    try:
+        _main()
+    finally:
+        # server-side time of this rerun, read by bench/bench_app.py (st.rerun/stop end the run early)
+        st.session_state["_script_ms"] = (time.perf_counter() - started) * 1000
+
+
+def _main() -> None:
     ensure_workspace()
     if ws() is None and st.query_params.get("step"):
         st.query_params.pop("step", None)
@@ -1188,7 +1199,11 @@ def main() -> None:
     step = get_step(current_step_key())
     st.query_params["step"] = step.key
     step_header(step)
-    PAGES.get(step.key, page_not_ready)(step)
+    page = PAGES.get(step.key)
+    if page is None:  # a step added to coach/steps without a work area here yet
+        st.info(f"“{step.name}”这一步还没有工作区，可以先和教练聊聊。")
+    else:
+        page(step)
     st.divider()
     chat_panel(step)
 

@@ -5,43 +5,12 @@ Everything runs against the real app script and a real SQLite project store in a
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from coach.store import ProjectStore
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def new_app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def create_project(at: AppTest, name: str = "在全市办公室系统业务培训会上的讲话") -> str:
-    at.text_input(key="welcome_name").input(name)
-    at.button(key="welcome_new").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at.query_params["p"]
-
-
-def widget(at: AppTest, kind: str, name: str):
-    """The widget whose key ends with ``name`` (keys carry a generation prefix: "g0.brief.title")."""
-    for w in getattr(at, kind):
-        if w.key and w.key.split(".", 1)[-1] == name:
-            return w
-    raise LookupError(f"no {kind} with key *{name}; have {[w.key for w in getattr(at, kind)]}")
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
-    for kind in ("success", "info", "warning", "error"):
-        parts += [m.value for m in getattr(at, kind)]
-    return "\n".join(parts)
+from app_helpers import APP, create_project, new_app, texts, widget  # noqa: E402
 
 
 def test_welcome_then_new_project_opens_liyi():

@@ -100,31 +100,6 @@ def project_from_dict(data: dict[str, Any]) -> Project:
     return Project.from_dict(data)
 
 
-# --- readiness of the parts built alongside the app ----------------------------------------------
-
-_PARTS = {
-    "lint": ("coach.lint", "lint"),
-    "outline": ("coach.checks.outline", "parse_outline"),
-    "sections": ("coach.checks.sections", "analyze_sections"),
-    "diff": ("coach.checks.diff", "compare"),
-    "export": ("coach.export", "to_markdown"),
-    "coaching": ("coach.coaching", "CoachTurn"),
-    "corpus": ("coach.corpus", "ingest_paths"),
-}
-
-
-def ready(part: str) -> bool:
-    """Whether a part of ``coach`` the app relies on is installed and importable."""
-    import importlib
-
-    module_name, attribute = _PARTS[part]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return False
-    return hasattr(module, attribute)
-
-
 # --- 修容 and 成器 --------------------------------------------------------------------------------
 
 def apply_fix(text: str, finding):

@@ -1,0 +1,283 @@
+"""The app's plain-Python helpers (coach.ui): what the writer sees, tested without Streamlit."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import numpy as np
+import pytest
+from docx import Document as DocxDocument
+
+from coach.findings import Finding, Fix
+from coach.project import BriefCard, Project, Section
+from coach.store import ProjectStore, StaleProjectError
+from coach.ui import charts, exports, outline_view, status, uploads, versions
+from coach.ui.highlight import render_highlighted, segments
+from coach.ui.sections import OutlineHeading, merge_into, sync_sections
+from coach.ui.workspace import Workspace
+
+
+# --- sections follow the outline without losing text ---------------------------------------------
+
+def _heads(*lines: str) -> list[OutlineHeading]:
+    return [OutlineHeading(line, line.split("、", 1)[1]) for line in lines]
+
+
+def _texts(sections):
+    return {s.heading: s.body for s in sections}
+
+
+def test_reordering_and_renumbering_keeps_each_sections_text():
+    old = [Section("一、加强学习", "学习的文字"), Section("二、改进作风", "作风的文字")]
+    result = sync_sections(old, _heads("一、改进作风", "二、加强学习"),
+                           {"一、加强学习": "加强学习", "二、改进作风": "改进作风"})
+    assert [(s.heading, s.body) for s in result.sections] == [("一、改进作风", "作风的文字"), ("二、加强学习", "学习的文字")]
+    assert result.orphans == []
+
+
+def test_a_reworded_heading_keeps_its_text():
+    old = [Section("一、加强学习", "学习的文字"), Section("二、改进作风", "作风的文字")]
+    result = sync_sections(old, _heads("一、加强理论学习", "二、改进作风"),
+                           {"一、加强学习": "加强学习", "二、改进作风": "改进作风"})
+    assert _texts(result.sections) == {"一、加强理论学习": "学习的文字", "二、改进作风": "作风的文字"}
+
+
+def test_a_heading_replaced_in_place_keeps_its_text():
+    old = [Section("一、加强学习", "学习的文字"), Section("二、改进作风", "作风的文字")]
+    result = sync_sections(old, _heads("一、加强学习", "二、狠抓落实见成效"),
+                           {"一、加强学习": "加强学习", "二、改进作风": "改进作风"})
+    assert _texts(result.sections)["二、狠抓落实见成效"] == "作风的文字"
+
+
+def test_a_deleted_heading_with_text_is_kept_as_orphan_and_an_empty_one_dropped():
+    old = [Section("一、加强学习", "学习的文字"), Section("二、改进作风", "作风的文字"), Section("三、空的部分", "")]
+    result = sync_sections(old, _heads("一、加强学习"),
+                           {"一、加强学习": "加强学习", "二、改进作风": "改进作风", "三、空的部分": "空的部分"})
+    assert [s.heading for s in result.sections] == ["一、加强学习", "二、改进作风"]
+    assert result.orphans == [1]
+    merged = merge_into(result.sections, 1, 0)
+    assert [(s.heading, s.body) for s in merged] == [("一、加强学习", "学习的文字\n作风的文字")]
+
+
+def test_project_sections_follow_a_real_outline():
+    p = Project(outline="一、学习是立身之本\n（一）为什么学\n二、写材料是看家本领\n三、为人处事")
+    p.sections = outline_view.sync_project_sections(p).sections
+    assert [s.heading for s in p.sections] == ["一、学习是立身之本", "二、写材料是看家本领", "三、为人处事"]
+    p.sections[1].body = "写材料的正文"
+    p.outline = "一、写材料是看家本领\n二、学习是立身之本\n三、为人处事"
+    p.sections = outline_view.sync_project_sections(p).sections
+    assert _texts(p.sections) == {"一、写材料是看家本领": "写材料的正文", "二、学习是立身之本": "", "三、为人处事": ""}
+
+
+# --- highlights are built only from escaped pieces -----------------------------------------------
+
+def test_highlight_escapes_the_writers_text_and_the_messages():
+    text = '<script>alert(1)</script>截止5月，" onmouseover="x'
+    start = text.index("截止")
+    findings = [Finding("word.jiezhi", "error", '用"截至"<b>', start=start, end=start + 2),
+                Finding("quote", "warning", "引号", start=text.index('"'), end=text.index('"') + 1)]
+    out = render_highlighted(text, findings)
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "<b>" not in out
+    assert 'onmouseover="x' not in out
+    # the only tags are ours
+    tags = set(re.findall(r"<(/?\w+)", out))
+    assert tags <= {"style", "/style", "div", "/div", "mark", "/mark", "sup", "/sup"}
+    marks = re.findall(r'<mark class="sev-(\w+)" title="([^"]*)">([^<]*)</mark>', out)
+    assert ("error", html.escape('[1] 错误：用"截至"<b>', quote=True), "截止") in marks
+
+
+def test_overlapping_findings_split_into_segments_that_cover_the_text():
+    text = "一二三四五六"
+    fs = [Finding("a", "info", "a", start=0, end=4), Finding("b", "error", "b", start=2, end=6)]
+    segs = segments(text, fs)
+    assert "".join(s.text for s in segs) == text
+    assert [(s.text, s.findings) for s in segs] == [("一二", (0,)), ("三四", (0, 1)), ("五六", (1,))]
+    assert 'class="sev-error"' in render_highlighted(text, fs)
+
+
+# --- outline picture ------------------------------------------------------------------------------
+
+def test_outline_picture_escapes_quotes_and_backslashes():
+    dot = outline_view.outline_dot('一、讲"政治"\\n\n（一）第二级\n二、第二点', title='标题"x')
+    assert dot.startswith("digraph outline {") and dot.rstrip().endswith("}")
+    assert '讲\\"政治\\"\\\\n' in dot
+    assert 'label="标题\\"x"' in dot
+    assert dot.count("->") == 3  # root -> 一、, 一、 -> （一）, root -> 二、
+    # no label is left with an unescaped quote that would end it early
+    for label in re.findall(r'label="((?:[^"\\]|\\.)*)"', dot):
+        assert not re.search(r'(?<!\\)"', label)
+
+
+# --- step status and score card --------------------------------------------------------------------
+
+def test_step_status_follows_the_work_and_the_done_mark():
+    p = Project()
+    run = status.run_checks(p)
+    views = {v.key: v for v in status.step_views(p, run)}
+    assert views["liyi"].state == "not_started" and views["liyi"].caption == "未开始"
+    p.brief.genre = "请示"
+    p.brief.direction = "下行文"
+    run = status.run_checks(p)
+    liyi = {v.key: v for v in status.step_views(p, run)}["liyi"]
+    assert liyi.state == "in_progress" and liyi.errors >= 1
+    assert re.fullmatch(r"进行中 · \d+ 条待改", liyi.caption)
+    p.step_status["liyi"] = "done"
+    assert {v.key: v for v in status.step_views(p, status.run_checks(p))}["liyi"].state_label == "已完成"
+    rows = status.scorecard(p, status.run_checks(p))
+    assert rows[0].score is not None and rows[0].score < 100
+    assert all(r.score is None for r in rows[1:])
+
+
+def test_a_failing_check_is_reported_not_raised():
+    from dataclasses import replace
+
+    from coach.steps import STEPS
+
+    def broken(project):
+        raise RuntimeError("boom")
+
+    steps = (replace(STEPS[0], check=broken),) + STEPS[1:]
+    run = status.run_checks(Project(), steps)
+    assert "立意的检查出错了" in run.failures["liyi"]
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+def test_sentence_and_section_lengths():
+    text = "短句。" + "很" * 70 + "长。\n第三句"
+    frame = charts.sentence_lengths(text)
+    assert list(frame["字数"]) == [3, 72, 3]
+    assert list(frame["过长"]) == [False, True, False]
+    p = Project(opening="开头", sections=[Section("一、甲", "正文正文")], closing="结尾啊")
+    assert charts.section_lengths(p).to_dict("records") == [
+        {"部分": "开头", "字数": 2}, {"部分": "一、甲", "字数": 4}, {"部分": "结尾", "字数": 3}]
+    spec = charts.sentence_chart(frame).to_dict()
+    assert spec["mark"]["type"] == "bar"
+
+
+# --- versions --------------------------------------------------------------------------------------
+
+def test_snapshots_only_when_the_text_changed():
+    p = Project(draft="第一稿")
+    assert versions.add_snapshot(p, "初稿", "xiurong") is not None
+    assert versions.add_snapshot(p, versions.auto_label("修容"), "xiurong") is None
+    p.draft = "第二稿"
+    v = versions.add_snapshot(p, versions.auto_label("修容"), "xiurong")
+    assert v.text == "第二稿" and v.label == "自动保存（离开修容时）"
+    assert versions.add_snapshot(Project(), "空", "liyi") is None
+    assert re.match(r"v2 · 自动保存（离开修容时） · \d{4}-\d\d-\d\d \d\d:\d\d · 3字", versions.version_title(v, 2))
+
+
+# --- the workspace: autosave, stale tabs, undo ------------------------------------------------------
+
+def test_workspace_saves_detects_a_stale_tab_and_keeps_the_writers_copy():
+    store = ProjectStore()
+    project, rev = store.create("两个标签页")
+    tab_a = Workspace(store, *store.load(project.id), StaleProjectError)
+    tab_b = Workspace(store, *store.load(project.id), StaleProjectError)
+    assert tab_a.change(lambda p: setattr(p.brief, "title", "甲的标题"), "改标题")
+    assert not tab_b.change(lambda p: setattr(p.brief, "thesis", "乙的观点"), "改观点")
+    assert tab_b.conflict is not None and tab_b.project.brief.thesis == "乙的观点"
+    assert Project.from_dict(tab_b.conflict.mine).brief.thesis == "乙的观点"
+    # while the conflict is open nothing is saved, but the copy keeps what the writer types
+    assert not tab_b.change(lambda p: setattr(p.brief, "audience", "乙的受众"), "改受众")
+    assert store.load(project.id)[0].brief.thesis == ""
+    assert tab_b.overwrite_with_mine()
+    saved = store.load(project.id)[0]
+    assert (saved.brief.thesis, saved.brief.audience) == ("乙的观点", "乙的受众")
+
+
+def test_workspace_undo_restores_the_previous_text():
+    store = ProjectStore()
+    project, rev = store.create("撤销")
+    ws = Workspace(store, project, rev, StaleProjectError)
+    ws.change(lambda p: setattr(p, "draft", "截止5月"), "写")
+    ws.change(lambda p: setattr(p, "draft", "截至5月"), "修改", undoable=True, refresh_widgets=True)
+    assert ws.can_undo and ws.undo_label == "修改" and ws.generation == 1
+    assert ws.undo()
+    assert store.load(project.id)[0].draft == "截止5月"
+    assert not ws.can_undo
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+def test_exports_give_markdown_json_and_a_word_file_with_safe_names():
+    p = Project(name="演示", brief=BriefCard(genre="讲话稿", title='在全市/办公室:会议上的讲话'),
+                opening="同志们：", sections=[Section("一、加强学习", "学习是立身之本。")], closing="谢谢大家。")
+    files = {f.kind: f for f in exports.export_files(p, [Finding("x.y", "warning", "一条提醒")])}
+    assert set(files) == {"markdown", "json", "docx"}
+    for f in files.values():
+        assert "/" not in f.file_name and ":" not in f.file_name
+        assert f.file_name.startswith("在全市_办公室")
+    assert "学习是立身之本" in files["markdown"].make().decode("utf-8")
+    assert "一条提醒" in files["markdown"].make().decode("utf-8")
+    from coach.export import project_from_json
+
+    assert project_from_json(files["json"].make()).sections[0].body == "学习是立身之本。"
+    doc = DocxDocument(io.BytesIO(files["docx"].make()))
+    body = "\n".join(par.text for par in doc.paragraphs)
+    assert "在全市/办公室:会议上的讲话" in body and "学习是立身之本。" in body and "谢谢大家。" in body
+
+
+# --- uploads ----------------------------------------------------------------------------------------
+
+def test_uploads_keep_good_files_and_explain_bad_ones(tmp_path):
+    folder = tmp_path / "corpus"
+    speech = "一、加强学习\n学习是立身之本，我们要坚持学习，2025年共组织培训12次。\n二、改进作风\n作风建设永远在路上。"
+    outcomes = uploads.save_uploads([
+        ("讲话.txt", speech.encode("gbk")),
+        ("讲话副本.txt", speech.encode("gbk")),
+        ("坏.docx", b"PK\x03\x04 not a zip"),
+        ("空.md", b""),
+        ("图片.txt", bytes(range(256)) * 8),
+        ("../逃逸.txt", "一、标题\n正文内容足够长，可以作为一个段落来使用。".encode("utf-8")),
+    ], folder)
+    ok = {o.name: o for o in outcomes}
+    assert ok["讲话.txt"].ok and "gb" in ok["讲话.txt"].message.lower()
+    assert not ok["讲话副本.txt"].ok and "已经在语料库里" in ok["讲话副本.txt"].message
+    assert not ok["坏.docx"].ok and "坏.docx" in ok["坏.docx"].message
+    assert not ok["空.md"].ok and "空文件" in ok["空.md"].message
+    assert not ok["图片.txt"].ok and "图片.txt" in ok["图片.txt"].message
+    assert ok["逃逸.txt"].ok  # the path part of an uploaded name is dropped
+    names = sorted(f.name for f in uploads.list_corpus_files(folder))
+    assert names == ["讲话.txt", "逃逸.txt"]
+    assert not any(p.name.startswith(".incoming") for p in folder.iterdir())
+    assert uploads.remove_corpus_file(folder, "讲话.txt")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("不在语料库里")
+    assert not uploads.remove_corpus_file(folder, "../outside.txt")  # only files inside the folder
+    assert outside.exists()
+    assert [f.name for f in uploads.list_corpus_files(folder)] == ["逃逸.txt"]
+
+
+# --- the numpy query encoder matches sentence-transformers --------------------------------------------
+
+def test_static_encoder_gives_the_same_vectors_as_sentence_transformers(built_model_path):
+    from coach.embed import load_embedder
+    from coach.ui.static_encoder import load_static_encoder
+
+    texts = ["学习是办公室干部的立身之本", "", "ABC xyz 2025年", "截止5月15日,各各单位已上报。" * 20, "　全角空格 ＡＢＣ"]
+    fast = load_static_encoder(built_model_path)
+    assert fast is not None
+    reference = load_embedder(str(built_model_path)).encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    got = fast.encode(texts, normalize_embeddings=True)
+    assert got.shape == reference.shape
+    assert np.abs(got - reference).max() < 1e-5
+
+
+def test_static_encoder_declines_other_models(tmp_path):
+    from coach.ui.static_encoder import load_static_encoder
+
+    (tmp_path / "modules.json").write_text('[{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"}]')
+    assert load_static_encoder(tmp_path) is None
+    assert load_static_encoder(tmp_path / "missing") is None
+
+
+@pytest.mark.parametrize("raw,expected", [("a*b_c", "a\\*b\\_c"), ("<b>x</b>", "\\<b\\>x\\</b\\>"), ("$x$", "\\$x\\$")])
+def test_markdown_escape(raw, expected):
+    from coach.ui.text import md_escape
+
+    assert md_escape(raw) == expected
