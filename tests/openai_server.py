@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-MODES = ("stream", "status", "stall", "cut", "malformed", "empty", "pause_after_first")
+MODES = ("stream", "status", "stall", "cut", "truncated", "malformed", "empty", "pause_after_first")
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Behaviour:
       stall             send nothing for ``stall_seconds`` (before any byte, or after ``chunks`` if
                         ``stall_after_chunks``), then carry on as "stream"
       cut               send ``chunks`` then close the connection without finishing the chunked body
+      truncated         send ``chunks`` and end the HTTP body cleanly, but with no finish_reason and no [DONE]
       malformed         send ``chunks`` then a ``data:`` line that is not JSON
       empty             send a role chunk and finish_reason "stop" with no content at all
       pause_after_first send the first chunk, then wait until ``release`` is set, then the rest
@@ -105,7 +106,8 @@ class OpenAIServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="openai-server", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="openai-server", daemon=True)
         self._thread.start()
         return self
 
@@ -246,6 +248,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True
+            return
+        if b.mode == "truncated":
+            self._end_chunks()
             return
         if b.mode == "malformed":
             self._chunk(b'data: {"id": "chatcmpl-test", "choices": [{"delta": {"content": "\xe6\x96\x87\n\n')

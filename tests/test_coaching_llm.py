@@ -175,6 +175,7 @@ FAILURES = [
     (Behaviour(mode="stall", stall_seconds=4), "timeout", "在 1 秒内没有回应（超时）"),
     (Behaviour(mode="stall", stall_seconds=4, stall_after_chunks=True, chunks=["第一句。"]), "timeout", "超时"),
     (Behaviour(mode="cut", chunks=["说到一半"]), "cut_off", "回答中途断开了"),
+    (Behaviour(mode="truncated", chunks=["说到一半"]), "cut_off", "回答没有正常结束（可能被截断）"),
     (Behaviour(mode="malformed", chunks=["开头"]), "malformed", "返回的数据格式不对"),
     (Behaviour(mode="empty"), "empty", "大模型返回了空回答"),
 ]
@@ -196,7 +197,7 @@ def test_provider_failures_are_explained_and_the_offline_coach_answers(server, o
     assert ex.fallback == {"reason": reason, "message": ex.fallback["message"]}
     assert ex.coach == "offline" and ex.intent == "next" and ex.questions  # the offline coach answered
     assert "**下一步：**" in text
-    for partial in behaviour.chunks if behaviour.mode in ("cut", "malformed") or behaviour.stall_after_chunks else []:
+    for partial in behaviour.chunks if behaviour.mode in ("cut", "truncated", "malformed") or behaviour.stall_after_chunks else []:
         assert text.startswith(partial)  # what had arrived stays visible above the notice
     chat = project_002.chats["dagu"]
     assert chat[-2].role == "user" and chat[-2].content == typed  # nothing the writer typed is lost
