@@ -34,6 +34,8 @@ KIND_NAMES = {"wording": "改写", "addition": "增加", "deletion": "删除", "
 MOVE_MIN_CHARS = 6
 #: two sentences this alike (difflib ratio) count as the same sentence, moved and lightly edited
 MOVE_SIMILARITY = 0.8
+#: a changed sentence this alike to one at the same place in the other version was edited there, not moved
+IN_PLACE_SIMILARITY = 0.5
 
 Checker = Callable[[str], Sequence[Finding]]
 
@@ -182,6 +184,11 @@ def _tokens(text: str, base: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _alike(a: str, b: str, threshold: float) -> bool:
+    sm = SequenceMatcher(None, a, b, autojunk=False)
+    return sm.real_quick_ratio() >= threshold and sm.quick_ratio() >= threshold and sm.ratio() >= threshold
+
+
 def _norm(text: str) -> str:
     return "".join(text.split())
 
@@ -309,51 +316,63 @@ class _Builder:
                     if self.old[os_:oe] == self.new[ns:ne]:
                         self._equal(os_, oe, ns, ne)
                     else:  # equal once whitespace is ignored: diff the words to show the spacing change
-                        self._diff_words([(os_, oe)], [(ns, ne)])
+                        self.segments.extend(seg for _pos, seg in self._diff_words([(os_, oe)], [(ns, ne)]))
                 continue
-            # the old units of the block, then the new ones, with moved units shown as moves
-            old_rest = [i for i in range(i1, i2) if i not in move_of_old]
-            new_rest = [j for j in range(j1, j2) if j not in move_of_new]
+            new_at = new_units[j1][0] if j1 < len(new_units) else len(self.new)
+            old_at = old_units[i1][0] if i1 < len(old_units) else len(self.old)
+            block: list[tuple[int, _Segment]] = []  # (position in the new text, segment), sorted below
             for i in range(i1, i2):
                 if i in move_of_old:
-                    m = move_of_old[i]
                     s, e = old_units[i]
-                    self.segments.append(_Segment("move-from", self.old[s:e], move_change[m]))
-            if old_rest or new_rest:
-                o = (old_units[old_rest[0]][0], old_units[old_rest[-1]][1]) if old_rest else None
-                n = (new_units[new_rest[0]][0], new_units[new_rest[-1]][1]) if new_rest else None
-                if o is None:
-                    at = old_units[i2 - 1][1] if i2 > i1 else (old_units[i1][0] if i1 < len(old_units) else len(self.old))
-                    o = (at, at)
-                if n is None:
-                    at = new_units[j1][0] if j1 < len(new_units) else (new_units[j2 - 1][1] if j2 > 0 else len(self.new))
-                    n = (at, at)
-                if o[0] == o[1]:
-                    idx = self._add("addition", o, n)
-                    self.segments.append(_Segment("ins", self.new[n[0] : n[1]], idx))
-                elif n[0] == n[1]:
-                    idx = self._add("deletion", o, n)
-                    self.segments.append(_Segment("del", self.old[o[0] : o[1]], idx))
-                else:
-                    # word diff over the sentences that did not move (a moved one in between is left out)
-                    self._diff_words([old_units[i] for i in old_rest], [new_units[j] for j in new_rest])
+                    block.append((new_at, _Segment("move-from", self.old[s:e], move_change[move_of_old[i]])))
+            old_rest = [i for i in range(i1, i2) if i not in move_of_old]
+            new_rest = [j for j in range(j1, j2) if j not in move_of_new]
+            if old_rest and new_rest:
+                # word diff over the sentences that did not move (a moved one in between is left out)
+                block.extend(self._diff_words([old_units[i] for i in old_rest], [new_units[j] for j in new_rest]))
+            elif new_rest:
+                for run in _runs(new_rest):
+                    n = (new_units[run[0]][0], new_units[run[-1]][1])
+                    idx = self._add("addition", (old_at, old_at), n)
+                    block.append((n[0], _Segment("ins", self.new[n[0] : n[1]], idx)))
+            elif old_rest:
+                for run in _runs(old_rest):
+                    o = (old_units[run[0]][0], old_units[run[-1]][1])
+                    idx = self._add("deletion", o, (new_at, new_at))
+                    block.append((new_at, _Segment("del", self.old[o[0] : o[1]], idx)))
             for j in range(j1, j2):
                 if j in move_of_new:
-                    m = move_of_new[j]
                     s, e = new_units[j]
-                    self.segments.append(_Segment("move-to", self.new[s:e], move_change[m]))
+                    block.append((s, _Segment("move-to", self.new[s:e], move_change[move_of_new[j]])))
+            block.sort(key=lambda item: item[0])  # stable: deletions stay before insertions at one point
+            self.segments.extend(seg for _pos, seg in block)
         self.anchors.sort()
 
     def _find_moves(self, opcodes, old_units, new_units, old_keys, new_keys) -> list[tuple[int, int, int, int]]:
         """Pairs of (unmatched old sentence, unmatched new sentence) that are the same sentence in another
         place, merged into runs contiguous on both sides: (i1, i2, j1, j2)."""
+        # a sentence edited where it stands is no move: pair such sentences inside each replaced block first
+        # (in order, so two sentences that swapped places inside one block are still seen as a move)
+        in_place_old: set[int] = set()
+        in_place_new: set[int] = set()
+        for tag, i1, i2, j1, j2 in opcodes:
+            if tag != "replace":
+                continue
+            last = j1 - 1
+            for i in range(i1, i2):
+                for j in range(last + 1, j2):
+                    if _alike(old_keys[i], new_keys[j], IN_PLACE_SIMILARITY):
+                        in_place_old.add(i)
+                        in_place_new.add(j)
+                        last = j
+                        break
         deleted: list[tuple[int, int]] = []  # (unit index, opcode index)
         inserted: list[tuple[int, int]] = []
         for k, (tag, i1, i2, j1, j2) in enumerate(opcodes):
             if tag in ("delete", "replace"):
-                deleted.extend((i, k) for i in range(i1, i2))
+                deleted.extend((i, k) for i in range(i1, i2) if i not in in_place_old)
             if tag in ("insert", "replace"):
-                inserted.extend((j, k) for j in range(j1, j2))
+                inserted.extend((j, k) for j in range(j1, j2) if j not in in_place_new)
         by_key: dict[str, list[tuple[int, int]]] = {}
         for j, k in inserted:
             by_key.setdefault(new_keys[j], []).append((j, k))
@@ -390,31 +409,66 @@ class _Builder:
                 runs.append([i, i + 1, j, j + 1])
         return [tuple(r) for r in runs]  # type: ignore[misc]
 
-    def _diff_words(self, old_spans: list[tuple[int, int]], new_spans: list[tuple[int, int]]) -> None:
+    def _diff_words(
+        self, old_spans: list[tuple[int, int]], new_spans: list[tuple[int, int]]
+    ) -> list[tuple[int, _Segment]]:
+        """Word-level diff of some old sentences against some new ones; (new position, segment) pairs."""
         old_tokens = [t for s, e in old_spans for t in _tokens(self.old[s:e], s)]
         new_tokens = [t for s, e in new_spans for t in _tokens(self.new[s:e], s)]
-        o = (old_spans[0][0], old_spans[-1][1])
-        n = (new_spans[0][0], new_spans[-1][1])
+        o_end = old_spans[-1][1]
+        n_end = new_spans[-1][1]
         a = [self.old[s:e] for s, e in old_tokens]
         b = [self.new[s:e] for s, e in new_tokens]
-        matcher = SequenceMatcher(None, a, b, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            os_ = old_tokens[i1][0] if i1 < len(old_tokens) else o[1]
+        out: list[tuple[int, _Segment]] = []
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            os_ = old_tokens[i1][0] if i1 < len(old_tokens) else o_end
             oe = old_tokens[i2 - 1][1] if i2 > i1 else os_
-            ns = new_tokens[j1][0] if j1 < len(new_tokens) else n[1]
+            ns = new_tokens[j1][0] if j1 < len(new_tokens) else n_end
             ne = new_tokens[j2 - 1][1] if j2 > j1 else ns
             if tag == "equal":
-                self._equal(os_, oe, ns, ne)
-            elif tag == "replace":
+                # token by token: a moved sentence between two equal tokens must not be swallowed
+                for (ts, te), (us, ue) in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
+                    self.anchors.append((ts, us, te - ts))
+                    out.append((us, _Segment("equal", self.new[us:ue])))
+                continue
+            old_runs = _contiguous(old_tokens[i1:i2])
+            new_runs = _contiguous(new_tokens[j1:j2])
+            if tag == "replace" and len(old_runs) == 1 and len(new_runs) == 1:
                 idx = self._add("wording", (os_, oe), (ns, ne))
-                self.segments.append(_Segment("del", self.old[os_:oe], idx))
-                self.segments.append(_Segment("ins", self.new[ns:ne], idx))
-            elif tag == "delete":
-                idx = self._add("deletion", (os_, oe), (ns, ns))
-                self.segments.append(_Segment("del", self.old[os_:oe], idx))
-            else:
-                idx = self._add("addition", (os_, os_), (ns, ne))
-                self.segments.append(_Segment("ins", self.new[ns:ne], idx))
+                out.append((ns, _Segment("del", self.old[os_:oe], idx)))
+                out.append((ns, _Segment("ins", self.new[ns:ne], idx)))
+                continue
+            # pure deletions/additions, or a change interrupted by a moved sentence: one piece per
+            # stretch of adjacent text, so every change's span holds exactly its text
+            for rs, re_ in old_runs:
+                idx = self._add("deletion", (rs, re_), (ns, ns))
+                out.append((ns, _Segment("del", self.old[rs:re_], idx)))
+            for rs, re_ in new_runs:
+                idx = self._add("addition", (os_, os_), (rs, re_))
+                out.append((rs, _Segment("ins", self.new[rs:re_], idx)))
+        return out
+
+
+def _contiguous(tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge token spans that touch into stretches of adjacent text."""
+    runs: list[list[int]] = []
+    for s, e in tokens:
+        if runs and runs[-1][1] == s:
+            runs[-1][1] = e
+        else:
+            runs.append([s, e])
+    return [(s, e) for s, e in runs]
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    """[1, 2, 3, 7, 8] → [[1, 2, 3], [7, 8]]."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 # --------------------------------------------------------------------------------------------------
