@@ -1,6 +1,6 @@
 """Measure every choice of the default embedding model's recipe on the labeled query set.
 
-    .venv/bin/python bench/embedding_choices.py            # full table (≈ 5 min on 2 cores)
+    .venv/bin/python bench/embedding_choices.py            # full table (≈ 6 min on an idle 2-core machine)
     .venv/bin/python bench/embedding_choices.py --quick    # baselines + the default only
 
 Dense-only retrieval (cosine over passage vectors, no BM25 fusion) on the five seed speeches,
@@ -129,23 +129,25 @@ def variants(quick: bool) -> list[tuple[str, gs.BuildOptions]]:
     out = [("proven route: full vocab, 640 d, plain mean", plain), ("**default**", d)]
     if quick:
         return out
-    pruned_plain = replace(d, pca_dims=None, weighting="none", symbol_weight=1.0)
     out += [
-        ("pruned vocab, 640 d, plain mean", pruned_plain),
-        ("pruned + PCA 256, plain mean", replace(pruned_plain, pca_dims=256)),
-        ("pruned + PCA 256 + symbols ×0.1", replace(pruned_plain, pca_dims=256, symbol_weight=0.1)),
-        ("default but PCA 128", replace(d, pca_dims=128)),
-        ("default but PCA 64", replace(d, pca_dims=64)),
-        ("default but no PCA (640 d, centred)", replace(d, pca_dims=None)),
+        ("pruned vocab, 640 d, centred, plain mean", replace(d, pca_dims=None, drop_top_components=0,
+                                                           weighting="none", symbol_weight=1.0)),
+        ("default but PCA 256", replace(d, pca_dims=256)),
+        ("default but PCA 384", replace(d, pca_dims=384)),
+        ("default but PCA 512 (over 50 MB)", replace(d, pca_dims=512)),
+        ("default but no PCA: 640 d, centred (over 50 MB)", replace(d, pca_dims=None, drop_top_components=0)),
+        ("default but 8000 Latin pieces, all symbol tokens (over 50 MB)",
+         replace(d, latin_pieces=8000, symbol_max_len=None)),
+        ("default but keep 1st principal component", replace(d, drop_top_components=0)),
+        ("default but drop 2 leading components", replace(d, drop_top_components=2)),
+        ("default but no token weights", replace(d, weighting="none")),
         ("default but SIF a=1e-4", replace(d, sif_a=1e-4)),
+        ("default but SIF a=3e-4", replace(d, sif_a=3e-4)),
         ("default but SIF a=1e-2", replace(d, sif_a=1e-2)),
         ("default but self-information −log p", replace(d, weighting="selfinfo")),
         ("default but symbols ×1 (not down-weighted)", replace(d, symbol_weight=1.0)),
         ("default but symbols ×0 (ignored)", replace(d, symbol_weight=0.0)),
-        ("default but drop 1st principal component", replace(d, drop_top_components=1)),
-        ("default but drop 2 leading components", replace(d, drop_top_components=2)),
         ("default but no NFKC normaliser", replace(d, normalizer="none")),
-        ("default but 2000 Latin pieces", replace(d, latin_pieces=2000)),
     ]
     return out
 

@@ -32,10 +32,14 @@ def seed_texts() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def built_model_path(tmp_path_factory) -> Path:
-    """The default Chinese static embedding model, built once per test run (about a minute)."""
+    """The default Chinese static embedding model, built once per test run (about half a minute)."""
     from coach.embed import build_default_model
 
-    return build_default_model(out=tmp_path_factory.mktemp("model") / "gemma-static-zh", progress=False)
+    base = tmp_path_factory.mktemp("model")
+    # the build's temporary .gguf goes under COACH_HOME/cache: keep it out of the user's home
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COACH_HOME", str(base / "build-home"))
+        return build_default_model(out=base / "gemma-static-zh", progress=False)
 
 
 @pytest.fixture(scope="session")

