@@ -480,20 +480,36 @@ _GENERIC_WORDS = frozenset(
 _PUNCT = "。；，、：.;,:！？!?“”‘’\"'（）()《》 \t"
 
 
-def _content_words(text: str) -> list[str]:
-    words = []
-    for pair in jieba.posseg.lcut(text):
-        word, flag = pair.word.strip(), pair.flag
-        if not word or not any(ch.isalnum() for ch in word):
-            continue
-        if flag.startswith(_FUNCTION_FLAGS) and flag not in ("vn", "an"):
-            continue
-        words.append(word)
-    return words
+class _Tagger:
+    """jieba part-of-speech tags of each heading, computed once per check call (the 对仗 and overlap checks
+    both need them; tagging is most of the time a check takes). Not a module-level cache on purpose."""
 
+    def __init__(self) -> None:
+        self._tags: dict[str, list[tuple[str, str]]] = {}
 
-def _pos_pattern(text: str) -> list[str]:
-    return [p.flag[:1] for p in jieba.posseg.lcut(text) if p.word.strip() and p.word not in _PUNCT]
+    def tags(self, text: str) -> list[tuple[str, str]]:
+        found = self._tags.get(text)
+        if found is None:
+            found = [(p.word, p.flag) for p in jieba.posseg.lcut(text, HMM=False)]
+            self._tags[text] = found
+        return found
+
+    def content_words(self, text: str) -> list[str]:
+        words = []
+        for word, flag in self.tags(text):
+            word = word.strip()
+            if not word or not any(ch.isalnum() for ch in word):
+                continue
+            if flag.startswith(_FUNCTION_FLAGS) and flag not in ("vn", "an"):
+                continue
+            words.append(word)
+        return words
+
+    def pos_pattern(self, text: str) -> list[str]:
+        return [flag[:1] for word, flag in self.tags(text) if word.strip() and word not in _PUNCT]
+
+    def words(self, text: str) -> list[str]:
+        return [word for word, _flag in self.tags(text) if word.strip() and word not in _PUNCT]
 
 
 def _halves(text: str) -> list[str]:
@@ -525,11 +541,13 @@ def check_outline(
         if rules.enabled("outline.empty"):
             findings.append(rules.finding("outline.empty", line=1 if outline.source else None))
         return findings
-    for checker in (_check_markers, _check_levels, _check_sequence, _check_count, _check_text, _check_parallel):
+    for checker in (_check_markers, _check_levels, _check_sequence, _check_count, _check_text):
         findings.extend(checker(outline, rules))
-    findings.extend(_check_overlap(outline, rules, embed))
+    tagger = _Tagger()
+    findings.extend(_check_parallel(outline, rules, tagger))
+    findings.extend(_check_overlap(outline, rules, embed, tagger))
     if thesis and thesis.strip():
-        findings.extend(_check_thesis(outline, rules, thesis.strip(), embed))
+        findings.extend(_check_thesis(outline, rules, thesis.strip(), embed, tagger))
     return sorted(findings, key=lambda f: (f.line or 0, f.start or 0, f.rule))
 
 
@@ -720,7 +738,7 @@ class _Shape:
     pos: list[str]
 
 
-def _shape(node: OutlineNode) -> _Shape:
+def _shape(node: OutlineNode, tagger: _Tagger) -> _Shape:
     text = node.text.rstrip(_PUNCT)
     halves = _halves(text)
     return _Shape(
@@ -729,18 +747,18 @@ def _shape(node: OutlineNode) -> _Shape:
         length=_length(text),
         halves=halves,
         half_lengths=[_length(h) for h in halves],
-        words=[w for w in jieba.lcut(text) if w.strip() and w not in _PUNCT],
-        pos=_pos_pattern(text),
+        words=tagger.words(text),
+        pos=tagger.pos_pattern(text),
     )
 
 
 def _parallel_entries(
-    siblings: Sequence[OutlineNode], rules: RuleSet
+    siblings: Sequence[OutlineNode], rules: RuleSet, tagger: _Tagger
 ) -> list[tuple[OutlineNode, dict[str, Any]]]:
     p = rules.params["parallel"]
     if sum(1 for n in siblings if n.text.strip()) < 2:
         return []
-    shapes = [_shape(n) for n in siblings if n.text.strip()]
+    shapes = [_shape(n, tagger) for n in siblings if n.text.strip()]
     median_len = statistics.median(s.length for s in shapes) or 1
     half_counts = Counter(len(s.halves) for s in shapes)
     common_halves, common_count = half_counts.most_common(1)[0]
@@ -799,10 +817,10 @@ def _parallel_entries(
 def parallelism_report(siblings: Sequence[OutlineNode], rules: RuleSet | None = None) -> list[dict[str, Any]]:
     """For each sibling: its length and halves, how alike its wording is to the others (part-of-speech
     pattern, shared lead/end word), and whether it is clearly unbalanced (``flag``) with the reason."""
-    return [entry for _node, entry in _parallel_entries(siblings, rules or load_rules())]
+    return [entry for _node, entry in _parallel_entries(siblings, rules or load_rules(), _Tagger())]
 
 
-def _check_parallel(outline: Outline, rules: RuleSet) -> list[Finding]:
+def _check_parallel(outline: Outline, rules: RuleSet, tagger: _Tagger) -> list[Finding]:
     if not rules.enabled("outline.parallel"):
         return []
     findings = []
@@ -810,7 +828,7 @@ def _check_parallel(outline: Outline, rules: RuleSet) -> list[Finding]:
     for _parent, siblings in outline.sibling_groups():
         if len(siblings) > max_group:  # not an outline any more (and the pairwise work would explode)
             continue
-        entries = _parallel_entries(siblings, rules)
+        entries = _parallel_entries(siblings, rules, tagger)
         flagged = [(n, e) for n, e in entries if e["flag"]]
         # when half the group or more is "unbalanced" there is no norm to measure against: say nothing
         if not flagged or len(flagged) * 2 >= len(entries):
@@ -836,10 +854,10 @@ def _check_parallel(outline: Outline, rules: RuleSet) -> list[Finding]:
 # ---- 不重不漏: sibling overlap
 
 
-def _weights(texts: Sequence[str]) -> tuple[list[list[str]], dict[str, float]]:
+def _weights(texts: Sequence[str], tagger: _Tagger) -> tuple[list[list[str]], dict[str, float]]:
     """Content words of each heading and an IDF-like weight over the outline: a word in every heading
     (办公室, 工作) weighs little, and the generic 公文 verbs weigh a third."""
-    words = [_content_words(t) for t in texts]
+    words = [tagger.content_words(t) for t in texts]
     df: Counter[str] = Counter()
     for ws in words:
         df.update(set(ws))
@@ -895,7 +913,12 @@ class OverlapScore:
 
 
 def overlap_scores(
-    outline: Outline, embed: Embed | None = None, *, baseline: float = 0.42, max_group: int | None = None
+    outline: Outline,
+    embed: Embed | None = None,
+    *,
+    baseline: float = 0.42,
+    max_group: int | None = None,
+    tagger: _Tagger | None = None,
 ) -> list[OverlapScore]:
     """Scores for every pair of siblings. Exposed for calibration (bench/bench_checks.py --calibrate).
 
@@ -909,7 +932,7 @@ def overlap_scores(
     if not pairs:
         return []
     nodes = [n for n in outline.nodes() if n.text.strip()]
-    words, weights = _weights([n.text for n in nodes])
+    words, weights = _weights([n.text for n in nodes], tagger or _Tagger())
     words_of = {id(n): ws for n, ws in zip(nodes, words)}
     frames: dict[int, set[str]] = {}
     for _a, _b, group in pairs:
@@ -960,13 +983,13 @@ def _median_without(sorted_values: list[float], value: float) -> float:
     return (at((m - 1) // 2) + at(m // 2)) / 2
 
 
-def _check_overlap(outline: Outline, rules: RuleSet, embed: Embed | None) -> list[Finding]:
+def _check_overlap(outline: Outline, rules: RuleSet, embed: Embed | None, tagger: _Tagger) -> list[Finding]:
     if not rules.enabled("outline.overlap"):
         return []
     p = rules.params["overlap"]
     findings = []
     max_group = int(rules.param("outline", "max_group"))
-    for s in overlap_scores(outline, embed, baseline=float(p["baseline_cosine"]), max_group=max_group):
+    for s in overlap_scores(outline, embed, baseline=float(p["baseline_cosine"]), max_group=max_group, tagger=tagger):
         combined = s.score(float(p["lexical_weight"]))
         by_words = s.lexical >= p["lexical"]
         by_meaning = (
@@ -997,16 +1020,19 @@ def _check_overlap(outline: Outline, rules: RuleSet, embed: Embed | None) -> lis
 # ---- relation to the thesis
 
 
-def thesis_scores(outline: Outline, thesis: str, embed: Embed | None = None) -> list[tuple[OutlineNode, float, float | None]]:
+def thesis_scores(
+    outline: Outline, thesis: str, embed: Embed | None = None, tagger: _Tagger | None = None
+) -> list[tuple[OutlineNode, float, float | None]]:
     """(top-level node, shared-word score, cosine or None) of each top-level point against the thesis."""
     roots = [n for n in outline.roots if n.text.strip()]
     if not roots:
         return []
     subtree = [n.subtree_text() for n in roots]
-    thesis_words = set(_content_words(thesis)) - _GENERIC_WORDS
+    tagger = tagger or _Tagger()
+    thesis_words = set(tagger.content_words(thesis)) - _GENERIC_WORDS
     lexical = []
     for text in subtree:
-        words = set(_content_words(text)) - _GENERIC_WORDS
+        words = set(tagger.content_words(text)) - _GENERIC_WORDS
         lexical.append(len(words & thesis_words) / len(thesis_words) if thesis_words else 0.0)
     cosines: list[float | None] = [None] * len(roots)
     if embed is not None:
@@ -1015,12 +1041,12 @@ def thesis_scores(outline: Outline, thesis: str, embed: Embed | None = None) -> 
     return list(zip(roots, lexical, cosines))
 
 
-def _check_thesis(outline: Outline, rules: RuleSet, thesis: str, embed: Embed | None) -> list[Finding]:
+def _check_thesis(outline: Outline, rules: RuleSet, thesis: str, embed: Embed | None, tagger: _Tagger) -> list[Finding]:
     if not rules.enabled("outline.off-thesis"):
         return []
     threshold = float(rules.param("thesis", "semantic"))
     findings = []
-    for node, lex, cos in thesis_scores(outline, thesis, embed):
+    for node, lex, cos in thesis_scores(outline, thesis, embed, tagger):
         if lex > 0:
             continue
         if cos is not None and cos >= threshold:
