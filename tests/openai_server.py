@@ -1,10 +1,15 @@
-"""A real local HTTP server speaking the OpenAI chat-completions protocol, for the LLM coach tests.
+"""A real local HTTP server speaking the OpenAI chat-completions protocol (and Ollama's /api/chat),
+for the LLM coach tests.
 
 It listens on 127.0.0.1 (port 0 = a free port), answers ``POST /v1/chat/completions`` with canned
 server-sent events exactly as OpenAI-compatible providers do (HTTP/1.1, chunked transfer encoding,
 ``data: {...}`` lines, ``data: [DONE]``), and can be told to misbehave the ways real providers do:
 answer 401/403/429/500, stall past the client's time-out, cut the stream mid-way, send malformed
 JSON, send an empty answer, or pause after the first chunk until the test releases it.
+
+The same behaviours apply to Ollama's native ``POST /api/chat`` (newline-delimited JSON, ``done`` /
+``done_reason``), so the ``ollama`` provider is tested against a real socket too; its base URL is
+``root_url`` (no ``/v1``).
 
 Every request it receives is recorded (method, path, headers, JSON body) so tests can assert on the
 prompt that was actually sent over the wire.
@@ -98,6 +103,11 @@ class OpenAIServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host}:{port}/v1"
 
+    @property
+    def root_url(self) -> str:
+        """The address without /v1, as Ollama clients expect."""
+        return self.base_url[: -len("/v1")]
+
     def start(self) -> "OpenAIServer":
         server = self
 
@@ -128,7 +138,7 @@ class OpenAIServer:
     # -- helpers for tests --------------------------------------------------------------------
     def last_messages(self) -> list[dict[str, Any]]:
         """The ``messages`` array of the last chat-completions request."""
-        chats = [r for r in self.requests if r.path.endswith("/chat/completions")]
+        chats = [r for r in self.requests if r.path.endswith(("/chat/completions", "/api/chat"))]
         assert chats, "no chat-completions request was received"
         return chats[-1].body["messages"]
 
@@ -198,12 +208,16 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         body = self._read_json()
         self.owner.requests.append(ReceivedRequest("POST", self.path, dict(self.headers), body))
-        if not self.path.rstrip("/").endswith("/chat/completions"):
+        ollama = self.path.rstrip("/").endswith("/api/chat")
+        if not ollama and not self.path.rstrip("/").endswith("/chat/completions"):
             self._send_json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
             return
         behaviour = self.owner._next_behaviour()
         try:
-            self._answer(behaviour, body)
+            if ollama:
+                self._answer_ollama(behaviour, body)
+            else:
+                self._answer(behaviour, body)
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
             self.close_connection = True  # the client gave up (time-out test): nothing left to say
 
@@ -261,4 +275,48 @@ class _Handler(BaseHTTPRequestHandler):
             self._wait(b.stall_seconds)
         self._chunk(_delta_event(model, {}, finish_reason="stop"))
         self._chunk(b"data: [DONE]\n\n")
+        self._end_chunks()
+
+    def _answer_ollama(self, b: Behaviour, body: dict[str, Any]) -> None:
+        """Ollama's /api/chat: one JSON object per line, the last with done=true and done_reason."""
+        model = body.get("model") or self.owner.model
+
+        def line(content: str, done: bool = False) -> bytes:
+            part: dict[str, Any] = {"model": model, "created_at": "2026-11-22T00:00:00Z",
+                                    "message": {"role": "assistant", "content": content}, "done": done}
+            if done:
+                part.update(done_reason="stop", total_duration=1, eval_count=1, prompt_eval_count=1)
+            return json.dumps(part, ensure_ascii=False).encode("utf-8") + b"\n"
+
+        if b.mode == "status":
+            self._send_json(b.status, {"error": b.error_message or f"error {b.status}"})
+            return
+        if b.mode == "stall" and not b.stall_after_chunks:
+            self._wait(b.stall_seconds)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-ndjson")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        chunks = [] if b.mode == "empty" else b.chunks
+        for i, piece in enumerate(chunks):
+            self._chunk(line(piece))
+            if i == 0 and b.mode == "pause_after_first":
+                self.owner.paused.set()
+                (b.release or threading.Event()).wait(30)
+                self.owner.paused.clear()
+        if b.mode == "cut":
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return
+        if b.mode == "truncated":
+            self._end_chunks()
+            return
+        if b.mode == "malformed":
+            self._chunk(b'{"model": "m", "message": {"content": "\xe6\x96\x87\n')
+            self._end_chunks()
+            return
+        if b.mode == "stall" and b.stall_after_chunks:
+            self._wait(b.stall_seconds)
+        self._chunk(line("", done=True))
         self._end_chunks()

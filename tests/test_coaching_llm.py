@@ -244,6 +244,46 @@ def test_the_key_is_never_logged_stored_or_exported(server, offline, project_002
     assert KEY not in repr(coach.settings)
 
 
+# --- Ollama (native /api/chat through langchain-ollama) ------------------------------------------
+
+def ollama_settings(server: OpenAIServer, **kw) -> LLMSettings:
+    return LLMSettings(**{"provider": "ollama", "base_url": server.root_url, "model": "qwen2.5:7b", "timeout": 5, **kw})
+
+
+def test_ollama_streams_with_the_same_prompt(server, offline, project_002):
+    release = threading.Event()
+    server.push(Behaviour(mode="pause_after_first", chunks=["先看开头[1]。", "再看第二部分。"], release=release))
+    coach = LLMCoach(ollama_settings(server), offline=offline)
+    reply = coach.reply(CoachTurn(project_002, "tianrou", "给我看看例子"))
+    stream = iter(reply)
+    try:
+        assert next(stream) == "先看开头[1]。"
+        assert server.paused.is_set()
+    finally:
+        release.set()
+    assert "".join(stream) == "再看第二部分。"
+    assert reply.extras.fallback is None and reply.extras.passages[0]["cited"]
+    request = server.requests[-1]
+    assert request.path == "/api/chat" and request.body["model"] == "qwen2.5:7b"
+    system, human = system_and_human(server)
+    assert "第三步：填肉" in system and "<<<参考材料 [1]" in human
+
+
+@pytest.mark.parametrize("behaviour, reason, message", [
+    (Behaviour(mode="status", status=404, error_message="model 'qwen2.5:7b' not found"), "not_found",
+     "（Ollama 需要先运行 ollama pull qwen2.5:7b）"),
+    (Behaviour(mode="cut", chunks=["说到一半"]), "cut_off", "回答中途断开了"),
+    (Behaviour(mode="truncated", chunks=["说到一半"]), "cut_off", "没有正常结束"),
+    (Behaviour(mode="stall", stall_seconds=4), "timeout", "超时"),
+], ids=["404", "cut", "truncated", "timeout"])
+def test_ollama_failures_fall_back(server, offline, project_002, behaviour, reason, message):
+    server.push(behaviour)
+    reply = LLMCoach(ollama_settings(server, timeout=1), offline=offline).reply(
+        CoachTurn(project_002, "liyi", "下一步做什么")).finish()
+    assert message in reply.text and reply.extras.fallback["reason"] == reason
+    assert "**下一步：**" in reply.text
+
+
 # --- untrusted text ------------------------------------------------------------------------------
 
 def test_planted_passage_stays_inside_the_data_delimiters_and_is_not_obeyed(server, seed_retriever, project_002):

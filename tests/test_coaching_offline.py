@@ -43,6 +43,12 @@ def ask(coach, project, step, message, **kw):
 
 @pytest.mark.parametrize("message, intent", [
     ("给我看看例子", "examples"),
+    ("给我看看别人怎么搭骨架", "examples"),
+    ("这篇讲话的核心观点怎么提炼？", "method"),
+    ("这一步要注意什么", "method"),
+    ("我的一级标题对仗吗？", "check"),
+    ("帮我看看这段话哪里不规范", "check"),
+    ("请示和报告有什么区别？", "rule"),
     ("有没有范文？", "examples"),
     ("别人是怎么写开头的", "examples"),
     ("帮我检查一下", "check"),
@@ -109,6 +115,26 @@ def test_examples_when_the_index_cannot_be_opened_say_why_and_still_coach(projec
     assert reply.extras.passages == []
     assert reply.extras.questions  # the next open question is still asked
     assert ties_back(reply.text, project_002)
+
+
+# --- method ---------------------------------------------------------------------------------------
+
+def test_how_to_question_gets_the_steps_method_one_example_and_a_question(coach, project_002):
+    reply = ask(coach, project_002, "liyi", "这篇讲话的核心观点怎么提炼？")
+    assert reply.extras.intent == "method"
+    assert "「立意」这一步的要领" in reply.text
+    assert "用一句话写出核心观点" in reply.text  # the step's checklist, from speech 004's method
+    assert len(reply.extras.passages) == 1 and reply.extras.passages[0]["passage"]["position"] == "opening"
+    assert reply.extras.questions and ties_back(reply.text, project_002)
+
+
+def test_asking_whether_my_outline_is_parallel_runs_the_outline_check(coach):
+    project = Project(brief=BriefCard(thesis="提升办公室工作水平"),
+                      outline="一、坚定理想信念，做绝对忠诚的政治标兵\n二、服务工作要加强\n三、突出能力建设，做履职担当的业务达人")
+    reply = ask(coach, project, "dagu", "我的一级标题对仗吗？")
+    assert reply.extras.intent == "check"
+    assert reply.extras.findings  # the real outline checker sees the odd one out
+    assert "二、服务工作要加强" in reply.text or "服务工作要加强" in reply.text
 
 
 # --- check ---------------------------------------------------------------------------------------

@@ -197,7 +197,8 @@ def classify_failure(exc: BaseException, settings: LLMSettings, partial: bool = 
     if status == 403:
         return LLMFailure("forbidden", f"大模型服务拒绝访问（403）：这个密钥没有使用该模型的权限，请检查 COACH_LLM_API_KEY 和 COACH_LLM_MODEL；{FALLBACK}")
     if status == 404:
-        return LLMFailure("not_found", f"大模型服务找不到模型“{settings.model}”或接口地址不对（404），请检查 COACH_LLM_MODEL 和 COACH_LLM_BASE_URL；{FALLBACK}")
+        hint = f"（Ollama 需要先运行 ollama pull {settings.model}）" if settings.provider == "ollama" else ""
+        return LLMFailure("not_found", f"大模型服务找不到模型“{settings.model}”或接口地址不对（404），请检查 COACH_LLM_MODEL 和 COACH_LLM_BASE_URL{hint}；{FALLBACK}")
     if status == 429:
         return LLMFailure("rate_limit", f"大模型服务请求太频繁或额度已用完（429），请稍后再试或检查账户额度；{FALLBACK}")
     if isinstance(status, int) and 400 <= status < 500:

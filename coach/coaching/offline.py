@@ -222,8 +222,9 @@ class OfflineCoach:
         r = route(self.data, turn.message)
         focus = resolve_focus(turn.project, step.key, turn.message, turn.focus)
         g = Gathered(step=step, route=r, focus=focus)
-        if need_hits if need_hits is not None else r.intent == "examples":
-            g.hits, problem = self.retrieve(step, turn.project, focus, r.topic, turn.message, k)
+        if need_hits if need_hits is not None else r.intent in ("examples", "method"):
+            g.hits, problem = self.retrieve(step, turn.project, focus, r.topic, turn.message,
+                                            1 if r.intent == "method" and need_hits is None else k)
             if problem:
                 g.problems.append(f"例文检索暂不可用：{problem}")
         if need_findings if need_findings is not None else r.intent == "check":
@@ -252,6 +253,7 @@ class OfflineCoach:
         extras.focus = g.focus.target
         handler = {
             "examples": self._examples,
+            "method": self._method,
             "check": self._check,
             "rule": self._rule,
             "next": self._next,
@@ -297,6 +299,12 @@ class OfflineCoach:
         intro = (bank.examples_intro or "下面是例文库里和「{focus}」相近的{n}段例文。")
         intro = intro.replace("{n}", str(len(g.hits))).replace("{focus}", g.focus.label)
         out.append(f"{md_escape(intro)}{md_escape(bank.examples_hint)}")
+        out.extend(self._show_passages(g, extras))
+        out.append(self._next_line(turn, g, extras, lead="对照例文，想一想"))
+        return out
+
+    def _show_passages(self, g: Gathered, extras: ReplyExtras) -> list[str]:
+        out = []
         for n, hit in enumerate(g.hits, start=1):
             p = hit.passage
             quoted = "\n".join("> " + md_escape(line) for line in shorten(p.text, 160).splitlines() if line.strip())
@@ -305,7 +313,18 @@ class OfflineCoach:
                 "n": n, "cited": True, "score": float(getattr(hit, "score", 0.0) or 0.0),
                 "source": passage_source(p), "passage": p.to_dict(),
             })
-        out.append(self._next_line(turn, g, extras, lead="对照例文，想一想"))
+        return out
+
+    def _method(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
+        """How to do this step: its goal and checklist (the five-step method of speech 004), one real example."""
+        bank = self.data.banks[g.step.key]
+        out = [self._anchor(turn, g)]
+        out.append(f"「{g.step.name}」这一步的要领：{md_escape(g.step.goal)}")
+        out.append("\n".join(f"- {md_escape(item)}" for item in g.step.checklist))
+        if g.hits:
+            out.append(f"看一个真实的例子。{md_escape(bank.examples_hint)}")
+            out.extend(self._show_passages(g, extras))
+        out.append(self._next_line(turn, g, extras, lead="照这个要领，先想一想"))
         return out
 
     def _check(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
@@ -327,7 +346,8 @@ class OfflineCoach:
         summary = "、".join(f"{n}处{SEVERITY_LABEL[s]}" for s, n in counts.items() if n)
         top = list(by_rule.values())[:TOP_FINDINGS]
         kinds = f"，分属{len(by_rule)}类" if len(by_rule) > 1 else ""
-        out.append(f"我按「{g.step.name}」的要求检查了一遍，发现{len(findings)}处问题（{summary}{kinds}），先看最要紧的{len(top)}类：")
+        lead = f"先看最要紧的{len(top)}类：" if len(by_rule) > len(top) or len(top) > 1 else "具体是："
+        out.append(f"我按「{g.step.name}」的要求检查了一遍，发现{len(findings)}处问题（{summary}{kinds}），{lead}")
         lines = []
         for i, group in enumerate(top, start=1):
             f = group[0]

@@ -25,6 +25,7 @@ class Intent:
     label: str
     patterns: tuple[re.Pattern[str], ...]
     weight: float = 1.0
+    pattern_weights: tuple[float | None, ...] = ()  # per pattern; None = the intent's weight
     llm_task: str = ""  # what the LLM is asked to do this turn ({focus} = the part being written)
 
 
@@ -119,16 +120,22 @@ def _tuple(value: Any) -> tuple[str, ...]:
 
 def _load_intents(path: Path) -> dict[str, Any]:
     data = _read_yaml(path) or {}
-    intents = tuple(
-        Intent(
+    def pattern(p: Any) -> tuple[re.Pattern[str], float | None]:
+        if isinstance(p, dict):
+            return _compile(str(p["re"]), path), float(p.get("weight", 1))
+        return _compile(str(p), path), None
+
+    intents = []
+    for item in data.get("intents") or ():
+        compiled = [pattern(p) for p in item.get("patterns") or ()]
+        intents.append(Intent(
             id=item["id"],
             label=item.get("label", item["id"]),
-            patterns=tuple(_compile(p, path) for p in item.get("patterns") or ()),
+            patterns=tuple(c for c, _ in compiled),
             weight=float(item.get("weight", 1)),
+            pattern_weights=tuple(w for _, w in compiled),
             llm_task=item.get("llm_task", ""),
-        )
-        for item in data.get("intents") or ()
-    )
+        ))
     filters = tuple(
         RetrievalFilter(
             words=_compile(f["words"], path),
@@ -138,7 +145,7 @@ def _load_intents(path: Path) -> dict[str, Any]:
         for f in data.get("filters") or ()
     )
     return {
-        "intents": intents,
+        "intents": tuple(intents),
         "faq_bonus": float(data.get("faq_bonus", 1)),
         "filters": filters,
         "stopwords": frozenset(_tuple(data.get("stopwords"))),

@@ -51,10 +51,14 @@ def route(data: CoachingData, message: str) -> Route:
     scores: dict[str, float] = {}
     matched: list[re.Pattern[str]] = []
     for intent in data.intents:
-        hits = [p for p in intent.patterns if p.search(message)]
-        if hits:
-            scores[intent.id] = intent.weight * len(hits)
-            matched.extend(hits)
+        weights = intent.pattern_weights or (None,) * len(intent.patterns)
+        score = 0.0
+        for pattern, weight in zip(intent.patterns, weights):
+            if pattern.search(message):
+                score += intent.weight if weight is None else weight
+                matched.append(pattern)
+        if score:
+            scores[intent.id] = score
     faq = faq_matches(data, message)
     if faq and _QUESTION_CUE.search(message):
         scores["rule"] = scores.get("rule", 0.0) + data.faq_bonus * min(len(faq), 2)

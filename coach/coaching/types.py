@@ -14,7 +14,7 @@ from coach.findings import Finding
 from coach.project import ChatMessage, Project
 from coach.steps import Step, get_step
 
-INTENTS = ("ghostwrite", "rewrite", "examples", "check", "rule", "next", "help", "unknown")
+INTENTS = ("ghostwrite", "rewrite", "method", "examples", "check", "rule", "next", "help", "unknown")
 
 
 @dataclass(frozen=True)
