@@ -19,7 +19,7 @@ from coach.coaching import CoachTurn, LLMCoach, LLMSettings, OfflineCoach, load_
 from coach.coaching.context import resolve_focus
 from coach.coaching.questions import CONDITIONS, conditions_hold, next_questions
 from coach.coaching.router import route
-from coach.coaching.safety import CitationFilter, check_citations, data_block, neutralise, scrub
+from coach.coaching.safety import CitationFilter, ThinkFilter, check_citations, data_block, neutralise, scrub
 from coach.project import BriefCard, ChatMessage, Project, Section, Version
 from coach.steps import STEPS
 from test_coaching_support import INJECTION_PASSAGE_TEXT, PlantedRetriever, planted_passage, project_002  # noqa: F401
@@ -170,6 +170,27 @@ def test_citation_filter_lets_plain_text_through_at_once():
     assert f.feed("见[") == "见"  # only the possible citation is held back
     assert f.feed("2]。") == "[2]。"
     assert check_citations("甲[1]乙[4]", 3) == ("甲[1]乙", [1], ["[4]"])
+
+
+@pytest.mark.parametrize("chunks, text", [
+    (["<think>先想想</think>答案"], "答案"),
+    (["<thi", "nk>想", "</th", "ink>答", "案"], "答案"),
+    (["答案是 a<b", "，没有标签"], "答案是 a<b，没有标签"),
+    (["<think>想了很久，没想完"], ""),
+    (["前<", "think>中</think>后"], "前后"),
+])
+def test_think_filter(chunks, text):
+    f = ThinkFilter()
+    assert "".join(f.feed(c) for c in chunks) + f.flush() == text
+
+
+def test_reasoning_text_never_reaches_the_writer(offline, project_002):
+    coach, _ = fake_coach(offline, "<think>用户想看例子，我应该引用[1]</think>请看[1]。")
+    reply = coach.reply(CoachTurn(project_002, "tianrou", "给我看看例子")).finish()
+    assert reply.text == "请看[1]。"
+    coach, _ = fake_coach(offline, "<think>只想不说</think>")
+    reply = coach.reply(CoachTurn(project_002, "liyi", "下一步做什么")).finish()
+    assert reply.extras.fallback["reason"] == "empty"
 
 
 def test_scrub_hides_keys():

@@ -22,7 +22,7 @@ from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
 from coach.coaching.context import finding_excerpt, shorten, top_headings
 from coach.coaching.offline import SEVERITY_LABEL, Gathered, OfflineCoach, passage_source
 from coach.coaching.questions import next_questions
-from coach.coaching.safety import EDIT_END, EDIT_START, CitationFilter, data_block, neutralise, scrub
+from coach.coaching.safety import EDIT_END, EDIT_START, CitationFilter, ThinkFilter, data_block, neutralise, scrub
 from coach.coaching.types import CoachReply, CoachTurn, ReplyExtras, SuggestedEdit
 from coach.project import ChatMessage, Project
 
@@ -387,20 +387,22 @@ class LLMCoach:
         ]
         extras.findings = [f.to_dict() for f in g.findings[:FINDINGS_SHOWN]]
         cites = CitationFilter(len(g.hits))
+        thinking = ThinkFilter()
         received: list[str] = []
         finished = False
         try:
             for chunk in self.chat_model.stream(messages):
                 finished = finished or _finished(chunk)
-                text = chunk_text(chunk)
+                text = thinking.feed(chunk_text(chunk))
                 if not text:
                     continue
                 received.append(text)
                 piece = cites.feed(text)
                 if piece:
                     yield piece
-            tail = cites.flush()
+            tail = cites.feed(thinking.flush()) + cites.flush()
             if tail:
+                received.append(tail)
                 yield tail
             if not "".join(received).strip():
                 raise EmptyAnswer()

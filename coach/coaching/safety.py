@@ -127,3 +127,38 @@ def check_citations(text: str, passage_count: int) -> tuple[str, list[int], list
     f = CitationFilter(passage_count)
     cleaned = f.feed(text) + f.flush()
     return cleaned, f.cited, f.dropped
+
+
+class ThinkFilter:
+    """Drops a reasoning model's <think>…</think> text from the stream (Qwen3, DeepSeek-R1 through
+    Ollama, llama.cpp or vLLM put it in the answer itself). Only a possible tag is held back."""
+
+    OPEN, CLOSE = "<think>", "</think>"
+
+    def __init__(self) -> None:
+        self._inside = False
+        self._held = ""
+
+    def feed(self, chunk: str) -> str:
+        text, out = self._held + chunk, []
+        self._held = ""
+        while text:
+            tag = self.CLOSE if self._inside else self.OPEN
+            pos = text.find(tag)
+            if pos >= 0:
+                if not self._inside:
+                    out.append(text[:pos])
+                text = text[pos + len(tag):]
+                self._inside = not self._inside
+                continue
+            # keep a tail that could be the start of the tag
+            keep = next((n for n in range(min(len(tag) - 1, len(text)), 0, -1) if tag.startswith(text[-n:])), 0)
+            if not self._inside:
+                out.append(text[: len(text) - keep])
+            self._held = text[len(text) - keep:] if keep else ""
+            break
+        return "".join(out)
+
+    def flush(self) -> str:
+        held, self._held = self._held, ""
+        return "" if self._inside else held
