@@ -916,7 +916,7 @@ def overlap_scores(
     outline: Outline,
     embed: Embed | None = None,
     *,
-    baseline: float = 0.42,
+    baseline: float = 0.31,
     max_group: int | None = None,
     tagger: _Tagger | None = None,
 ) -> list[OverlapScore]:
