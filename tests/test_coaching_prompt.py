@@ -109,6 +109,18 @@ def test_fake_model_answers_get_citation_checks_and_edits_only_on_request(offlin
     assert (edit.target, edit.before, edit.after) == ("opening", project_002.opening.strip(), "新的开头。")
 
 
+def test_a_rewrite_of_one_paragraph_never_replaces_a_whole_section(offline, project_002):
+    body = project_002.sections[2].body
+    second = [p for p in body.splitlines() if p.strip()][1]
+    rewritten = second[:-12] + "，切实把学习成果转化为工作实效。"
+    coach, _ = fake_coach(offline, f"可以这样改：\n【建议改写】\n{rewritten}\n【改写结束】")
+    reply = coach.reply(CoachTurn(project_002, "tianrou", "帮我改写第三部分")).finish()
+    [edit] = reply.extras.edits
+    assert edit.target == "sections[2].body" and edit.before == second.strip()
+    coach, _ = fake_coach(offline, "【建议改写】\n完全无关的一句话。\n【改写结束】")
+    assert coach.reply(CoachTurn(project_002, "tianrou", "帮我改写第三部分")).finish().extras.edits == []
+
+
 def test_a_model_error_before_any_token_falls_back(offline, project_002):
     class Broken(GenericFakeChatModel):
         def _stream(self, *args, **kwargs):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Mapping
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
 
-from coach.coaching.context import finding_excerpt, shorten, top_headings
+from coach.coaching.context import Focus, finding_excerpt, shorten, top_headings
 from coach.coaching.offline import SEVERITY_LABEL, Gathered, OfflineCoach, passage_source
 from coach.coaching.questions import next_questions
 from coach.coaching.safety import EDIT_END, EDIT_START, CitationFilter, ThinkFilter, data_block, neutralise, scrub
@@ -307,6 +308,26 @@ def _finished(chunk: Any) -> bool:
 _EDIT_BLOCK = re.compile(re.escape(EDIT_START) + r"\s*(.*?)\s*" + re.escape(EDIT_END), re.S)
 
 
+def rewrite_edit(focus: Focus, after: str) -> SuggestedEdit | None:
+    """The model's rewrite as an edit of ONE paragraph of the focused part: the paragraph it resembles
+    most. A one-paragraph answer never replaces a whole multi-paragraph section or draft."""
+    after = after.strip()
+    paragraphs = [p.strip() for p in focus.text.splitlines() if p.strip()]
+    if not after:
+        return None
+    if not paragraphs:
+        before = ""
+    elif len(paragraphs) == 1:
+        before = paragraphs[0]
+    else:
+        ratio, before = max((SequenceMatcher(None, p, after, autojunk=False).ratio(), p) for p in paragraphs)
+        if ratio < 0.3:
+            return None  # cannot tell which paragraph was rewritten: leave it as advice in the text
+    if before == after:
+        return None
+    return SuggestedEdit(target=focus.target, before=before, after=after, reason="大模型按你的要求给出的改写建议")
+
+
 # --- the coach --------------------------------------------------------------------------------------
 
 class LLMCoach:
@@ -424,12 +445,10 @@ class LLMCoach:
             yield f"\n\n（已删去指向不存在材料的引用编号：{'、'.join(dict.fromkeys(cites.dropped))}）"
         if g.route.intent == "rewrite":
             # an edit only when the writer asked for one, and only of the part they asked about
-            for m in _EDIT_BLOCK.finditer(answer):
-                after = m.group(1).strip()
-                if after and after != g.focus.text.strip():
-                    extras.edits.append(SuggestedEdit(target=g.focus.target, before=g.focus.text.strip(), after=after,
-                                                      reason="大模型按你的要求给出的改写建议"))
-                break
+            m = _EDIT_BLOCK.search(answer)
+            edit = rewrite_edit(g.focus, m.group(1)) if m else None
+            if edit is not None:
+                extras.edits.append(edit)
 
     def _fall_back(self, turn: CoachTurn, extras: ReplyExtras, failure: LLMFailure, partial: bool) -> Iterator[str]:
         """Say what went wrong, then let the offline coach answer this turn."""

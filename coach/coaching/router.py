@@ -46,8 +46,12 @@ def topic_of(data: CoachingData, message: str, matched: list[re.Pattern[str]]) -
     return "".join(words) if len(words) == 1 else " ".join(words)
 
 
+#: a pasted page is not a question: route and find the topic on its beginning
+MAX_ROUTED_CHARS = 500
+
+
 def route(data: CoachingData, message: str) -> Route:
-    message = (message or "").strip()
+    message = (message or "").strip()[:MAX_ROUTED_CHARS]
     scores: dict[str, float] = {}
     matched: list[re.Pattern[str]] = []
     for intent in data.intents:
