@@ -33,6 +33,7 @@ MESSAGES = {
     "check": "帮我检查",
     "rule": "截止和截至怎么区分？",
     "next": "下一步做什么",
+    "method": "这一步要注意什么",
     "rewrite": "帮我改一下第二部分",
     "unknown": "今天天气不错",
 }
@@ -84,7 +85,7 @@ def main() -> None:
                     ms = (time.perf_counter() - t0) * 1000
                     labels = [f"all, project {name}"]
                     if name == "002":
-                        labels += [f"intent {intent} (002, 5 steps)", f"step {step.key} (002, 6 intents)"]
+                        labels += [f"intent {intent} (002, {len(STEPS)} steps)", f"step {step.key} (002, {len(MESSAGES)} intents)"]
                     for label in labels:
                         rows.setdefault(label, []).append(ms)
 
