@@ -28,7 +28,8 @@ from coach.ui.workspace import Workspace
 st.set_page_config(page_title="写作教练", page_icon="✍️", layout="wide")
 
 STEP_KEYS = [s.key for s in STEPS]
-SEVERITY_ICONS = {"error": "🔴", "warning": "🟡", "info": "🔵"}
+# coloured marks rather than emoji: office PCs and servers often lack an emoji font
+SEVERITY_ICONS = {"error": ":red[●]", "warning": ":orange[●]", "info": ":blue[●]"}
 
 
 # --- cached resources (one per data folder, so tests with their own COACH_HOME never share) -------
@@ -123,8 +124,18 @@ def cb_new_project(name_key: str) -> None:
 
 def cb_open_project(select_key: str) -> None:
     chosen = st.session_state.get(select_key)
-    if chosen and (ws() is None or ws().project_id != chosen):
+    known = {s.id for s in store().list()}
+    if chosen in known and (ws() is None or ws().project_id != chosen):
         open_project(chosen)
+
+
+def project_labels(summaries) -> dict[str, str]:
+    """Names for the project list. They must stay the same between reruns (Streamlit keeps a selectbox's
+    choice by its label), so the time of the last change is shown separately; twins get their id's start."""
+    counts: dict[str, int] = {}
+    for s in summaries:
+        counts[s.name] = counts.get(s.name, 0) + 1
+    return {s.id: s.name if counts[s.name] == 1 else f"{s.name}（{s.id[:4]}）" for s in summaries}
 
 
 def cb_rename(name_key: str) -> None:
@@ -167,14 +178,16 @@ def cb_undo_delete() -> None:
 def cb_go_step(nav_key: str) -> None:
     new = st.session_state.get(nav_key)
     old = current_step_key()
-    if not new or new == old:
+    if new not in STEP_KEYS or new == old:
         return
     st.session_state["step"] = new
     st.session_state["view"] = "step"
     st.query_params["step"] = new
 
     def moved(p: Project) -> None:
-        add_snapshot(p, auto_label(get_step(old).name), old)
+        # a snapshot only once there is text beyond the title: versions of an empty draft help nobody
+        if status_ui.STARTED["tianrou"](p) or status_ui.STARTED["xiurong"](p):
+            add_snapshot(p, auto_label(get_step(old).name), old)
         p.current_step = new
 
     change(moved, f"从{get_step(old).name}转到{get_step(new).name}")
@@ -255,11 +268,16 @@ def sidebar_projects() -> None:
     w = ws()
     if summaries:
         ids = [s.id for s in summaries]
-        names = {s.id: f"{s.name} · {when(s.updated_at)}" for s in summaries}
-        index = ids.index(w.project_id) if w and w.project_id in ids else None
-        st.selectbox("打开文稿", ids, index=index, format_func=lambda i: names.get(i, i), key="nav_project",
+        labels = project_labels(summaries)
+        current = w.project_id if w and w.project_id in ids else None
+        if st.session_state.get("nav_project") != current:
+            st.session_state["nav_project"] = current
+        st.selectbox("打开文稿", ids, format_func=lambda i: labels.get(i, "（已不在列表中）"), key="nav_project",
                      placeholder="选择一篇文稿", on_change=cb_open_project, args=("nav_project",))
-    cols = st.columns(3)
+        if current:
+            updated = next(s.updated_at for s in summaries if s.id == current)
+            st.caption(f"共{len(ids)}篇 · 本篇最后修改：{when(updated)} · 自动保存")
+    cols = st.columns(2)
     with cols[0].popover("新建", icon=":material/add:", width="stretch"):
         st.text_input("文稿名称", key="new_name", placeholder="例如：在全市办公室系统业务培训会上的讲话")
         st.button("创建", key="new_go", on_click=cb_new_project, args=("new_name",), type="primary")
@@ -267,8 +285,8 @@ def sidebar_projects() -> None:
         with cols[1].popover("改名", icon=":material/edit:", width="stretch"):
             st.text_input("新名称", value=w.project.name, key=wkey("rename"))
             st.button("保存名称", key="rename_go", on_click=cb_rename, args=(wkey("rename"),))
-        cols[2].button("删除", icon=":material/delete:", key="delete_go", on_click=cb_delete,
-                       width="stretch", help="删除后可以立即撤销")
+        st.button("删除这篇文稿", icon=":material/delete:", key="delete_go", on_click=cb_delete, type="tertiary",
+                  help="删除后可以立即撤销")
     deleted = st.session_state.get("deleted")
     if deleted:
         st.info(f"已删除《{deleted[1]}》。")
@@ -709,6 +727,11 @@ def page_dagu(step) -> None:
                   disabled=not p.outline.strip(), help="按层次重写“一、（一）1.（1）”编号（可撤销）")
         with b2:
             undo_button()
+        if p.outline.strip():
+            st.markdown("##### 结构图")
+            heads = outline_view.top_headings(p.outline)
+            st.caption(f"{len(heads)}个一级标题，对应“填肉”中的{len(heads)}个部分。")
+            st.graphviz_chart(outline_view.outline_dot(p.outline, p.brief.title or p.name), width="content")
         with st.expander("从范文的骨架开始", expanded=not p.outline.strip()):
             skeletons = seed_skeletons()
             if not skeletons:
@@ -728,11 +751,6 @@ def page_dagu(step) -> None:
                       empty="提纲结构没有发现问题。" if p.outline.strip() else "还没有提纲。")
         step_done_toggle(step)
         examples_panel(step)
-    if p.outline.strip():
-        st.markdown("##### 结构图")
-        st.graphviz_chart(outline_view.outline_dot(p.outline, p.brief.title or p.name), width="stretch")
-        heads = outline_view.top_headings(p.outline)
-        st.caption(f"{len(heads)}个一级标题，对应“填肉”中的{len(heads)}个部分。")
 
 
 # --- 填肉 ------------------------------------------------------------------------------------------
@@ -996,9 +1014,9 @@ def page_chengqi(step) -> None:
     top_left, top_right = st.columns([3, 2], gap="large")
     with top_left:
         st.markdown("##### 版本")
-        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
         c1.text_input("版本名称", key="version_label", placeholder="例如：送审稿、领导修改稿")
-        c2.button("保存当前版本", key="snapshot", on_click=cb_snapshot, args=("version_label",),
+        c2.button("存为版本", key="snapshot", on_click=cb_snapshot, args=("version_label",), width="stretch",
                   icon=":material/bookmark_add:")
         if not p.versions:
             st.caption("还没有版本。每次切换步骤时会自动保存一个版本，也可以随时手动保存。")
@@ -1027,7 +1045,7 @@ def page_chengqi(step) -> None:
         done = reviewed(p)
         for i, item in enumerate(CHECKLIST):
             c1, c2 = st.columns([4, 1], vertical_alignment="center")
-            c1.markdown(("✅ " if i in done else "⬜ ") + item)
+            c1.markdown((":green[**已完成**]　" if i in done else ":gray[未完成]　") + md_escape(item))
             c2.button("完成" if i not in done else "再存一版", key=f"review.{i}", on_click=cb_review_pass, args=(i,),
                       type="secondary" if i in done else "primary")
         st.markdown("##### 成器检查")
@@ -1080,7 +1098,7 @@ def export_buttons(prefix: str) -> None:
     files = exports.export_files(w.snapshot(), [f for s in STEPS for f in run.findings.get(s.key, [])])
     for f in files:
         st.download_button(f.label, data=f.make, file_name=f.file_name, mime=f.mime, key=f"{prefix}.{f.kind}",
-                           icon=f.icon, on_click="ignore", width="stretch")
+                           icon=f.icon, on_click="ignore", width="stretch" if prefix == "side" else "content")
 
 
 # --- corpus page ---------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ def test_welcome_then_new_project_opens_liyi():
     project, _ = ProjectStore().load(pid)
     assert project.name == "在全市办公室系统业务培训会上的讲话"
     radio = at.sidebar.radio(key="nav_step")
-    assert radio.options == ["○ 1. 立意", "○ 2. 搭骨", "○ 3. 填肉", "○ 4. 修容", "○ 5. 成器"]
+    assert radio.options == ["1. 立意", "2. 搭骨", "3. 填肉", "4. 修容", "5. 成器"]
+    assert list(radio.proto.captions) == ["○ 未开始"] * 5
 
 
 def test_liyi_fields_autosave_and_checks_follow():

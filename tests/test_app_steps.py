@@ -49,7 +49,7 @@ def test_dagu_outline_checks_picture_renumber_and_undo():
     shown = texts(at)
     assert "编号标点不规范：“(一)”应写作“（一）”" in shown
     dot = at.get("graphviz_chart")[0].proto.spec
-    assert "一、学习是办公室干部的" in dot and "root -> n1" in dot
+    assert "一、学习是办公室" in dot and "root -> n1" in dot
     assert "3个一级标题，对应“填肉”中的3个部分" in shown
     assert [s.heading for s in saved(pid).sections] == [
         "一、学习是办公室干部的立身之本", "二、写材料是办公室干部的看家本领", "三、为人处事是办公室干部的必备素养"]
@@ -168,7 +168,7 @@ def test_chengqi_versions_diff_review_and_scorecard():
 
     at.button(key="review.0").click().run()
     assert [v.label for v in saved(pid).versions][-1] == "三改三审·改内容"
-    assert "✅ 改内容" in texts(at)
+    assert ":green[**已完成**]　改内容" in texts(at)
 
     go(at, "xiurong")
     at.button(key="fix_all").click().run()

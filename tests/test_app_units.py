@@ -117,13 +117,13 @@ def test_step_status_follows_the_work_and_the_done_mark():
     p = Project()
     run = status.run_checks(p)
     views = {v.key: v for v in status.step_views(p, run)}
-    assert views["liyi"].state == "not_started" and views["liyi"].caption == "未开始"
+    assert views["liyi"].state == "not_started" and views["liyi"].caption == "○ 未开始"
     p.brief.genre = "请示"
     p.brief.direction = "下行文"
     run = status.run_checks(p)
     liyi = {v.key: v for v in status.step_views(p, run)}["liyi"]
     assert liyi.state == "in_progress" and liyi.errors >= 1
-    assert re.fullmatch(r"进行中 · \d+ 条待改", liyi.caption)
+    assert re.fullmatch(r"◐ 进行中 · \d+ 条待改", liyi.caption)
     p.step_status["liyi"] = "done"
     assert {v.key: v for v in status.step_views(p, status.run_checks(p))}["liyi"].state_label == "已完成"
     rows = status.scorecard(p, status.run_checks(p))

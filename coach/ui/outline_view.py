@@ -12,7 +12,7 @@ from coach.project import Project
 from coach.ui.sections import OutlineHeading, SyncResult, sync_sections
 
 #: characters per line in a node of the picture; longer headings wrap
-LABEL_WIDTH = 12
+LABEL_WIDTH = 10
 #: more nodes than this and the picture stops helping; only the first levels are drawn
 MAX_NODES = 80
 
@@ -71,11 +71,11 @@ def outline_dot(outline_text: str, title: str = "") -> str:
     outline = parse(outline_text)
     out = [
         "digraph outline {",
-        '  rankdir=LR; bgcolor="transparent";',
-        '  node [shape=box, style="rounded,filled", fillcolor="#f7f4ee", color="#b3261e", fontsize=11,'
+        '  rankdir=LR; bgcolor="transparent"; nodesep=0.15; ranksep=0.3;',
+        '  node [shape=box, style="rounded,filled", fillcolor="#f7f4ee", color="#b3261e", fontsize=10, margin="0.22,0.06",'
         ' fontname="Noto Sans CJK SC, Microsoft YaHei, sans-serif"];',
         '  edge [color="#999999", arrowsize=0.6];',
-        f'  root [label="{_wrap(title or "全文", 16)}", fillcolor="#b3261e", fontcolor="white"];',
+        f'  root [label="{_wrap(title or "全文", 12)}", fillcolor="#b3261e", fontcolor="white"];',
     ]
     count = 0
 

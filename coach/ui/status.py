@@ -74,15 +74,16 @@ class StepView:
 
     @property
     def caption(self) -> str:
-        """The line under the step's name in the sidebar: "进行中 · 3 条待改"."""
-        text = self.state_label
+        """The line under the step's name in the sidebar: "◐ 进行中 · 3 条待改"."""
+        text = f"{STATE_ICONS[self.state]} {self.state_label}"
         if self.open_findings and self.state != "not_started":
             text += f" · {self.open_findings} 条待改"
         return text
 
     @property
     def nav_label(self) -> str:
-        return f"{STATE_ICONS[self.state]} {self.order}. {self.name}"
+        # must not change while the writer works: Streamlit keeps a radio's choice by its label
+        return f"{self.order}. {self.name}"
 
 
 def step_state(step: Step, project: Project) -> str:
