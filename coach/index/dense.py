@@ -6,6 +6,9 @@ Small corpora get an exact flat index; past ``HNSW_THRESHOLD`` passages an HNSW 
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import faiss
@@ -18,6 +21,22 @@ HNSW_THRESHOLD = 50_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 96
+
+
+@contextmanager
+def omp_threads(count: int) -> Iterator[None]:
+    """Run FAISS with ``count`` OpenMP threads, then restore the previous setting.
+
+    One query against a few thousand vectors is a fraction of a millisecond of work: OpenMP threads only
+    add spin-waiting, and on a busy 2-core machine that took hybrid search at 10k passages from 1.3 ms
+    to 9.8 ms p50 (measured). Building an HNSW graph, on the other hand, does use every core.
+    """
+    previous = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(count)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(previous)
 
 
 def choose_index_type(count: int) -> str:
@@ -37,7 +56,8 @@ def build_dense_index(vectors: np.ndarray, index_type: str | None = None) -> fai
     else:
         raise ValueError(f"unknown dense index type {index_type!r}")
     if len(vectors):
-        index.add(vectors)
+        with omp_threads(os.cpu_count() or 1):
+            index.add(vectors)
     return index
 
 
@@ -66,6 +86,11 @@ def search_dense(
     if depth <= 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
     query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+    with omp_threads(1):
+        return _search_one(index, query, depth, allowed)
+
+
+def _search_one(index: faiss.Index, query: np.ndarray, depth: int, allowed: np.ndarray | None):
     if allowed is None:
         scores, ids = index.search(query, depth)
     else:
