@@ -69,12 +69,17 @@ def build_default_model(out: Path | None = None, progress: bool = True, force: b
     bar = tqdm(total=gemma_static.BUILD_STAGES, desc="构建默认嵌入模型", file=sys.stderr, disable=not progress,
                unit="步")
 
-    def step(stage: str) -> None:
+    started: list[str] = []
+
+    def step(stage: str) -> None:  # called as each stage starts: the previous one is done
+        if started:
+            bar.update(1)
+        started.append(stage)
         bar.set_postfix_str(stage)
-        bar.update(1)
 
     try:
         gemma_static.build_model(out, progress=step, work_dir=config.data_dir() / "cache")
+        bar.update(bar.total - bar.n)
     except ImportError as exc:
         raise ModelError(
             f"构建默认模型需要的软件包没有安装（{exc.name or exc}）。请运行 "

@@ -73,7 +73,7 @@ class BuildOptions:
 
 DEFAULT_OPTIONS = BuildOptions()
 
-Progress = Callable[[str], None]
+Progress = Callable[[str], None]  # called with the name of each stage as it starts
 
 
 # --- the source: Gemma's tokenizer and token-embedding table -----------------------------------
@@ -299,18 +299,18 @@ def make_model(source: GemmaSource, options: BuildOptions = DEFAULT_OPTIONS, pro
     StaticEmbedding, Normalize = _st_modules()
     step = progress or (lambda stage: None)
 
+    step("挑选词表")
     tokens = select_vocabulary(source, options)
     tokenizer = prune_tokenizer(source, tokens, options.normalizer)
-    step("挑选词表")
+    step("读取词向量")
     old_ids = np.array([source.vocab[t] for t in tokens])
     rows = source.rows(old_ids)
-    step("读取词向量")
+    step("降维（PCA）")
     special = np.array([token_category(t) == "special" for t in tokens])
     rows = reduce_dimensions(rows, ~special, options.pca_dims, options.drop_top_components)
-    step("降维（PCA）")
+    step("计算词权重")
     rows *= token_weights(tokens, tokenizer, options)[:, None]
     rows[special] = 0.0
-    step("计算词权重")
     module = StaticEmbedding(tokenizer, embedding_weights=np.ascontiguousarray(rows, dtype=np.float32))
     return SentenceTransformer(modules=[module, Normalize()], device="cpu")
 
@@ -332,12 +332,14 @@ def build_model(
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="gemma-build-", dir=work_root))
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the model folder is an ordinary one
     try:
-        gguf_path = assemble_gguf(scratch)
         step("拼合 GGUF 文件")
-        source = load_source(gguf_path)
+        gguf_path = assemble_gguf(scratch)
         step("读取分词器")
+        source = load_source(gguf_path)
         model = make_model(source, options, step)
+        step("保存模型")
         model.save(str(staging), create_model_card=False)
         info = {
             "name": "gemma-static-zh",
@@ -354,7 +356,6 @@ def build_model(
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)
-        step("保存模型")
         return info
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -395,4 +396,4 @@ def _st_modules():
     return StaticEmbedding, Normalize
 
 
-BUILD_STAGES = 7  # progress steps reported by build_model
+BUILD_STAGES = 7  # stages build_model announces (progress is called as each one starts)
