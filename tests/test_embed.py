@@ -176,3 +176,56 @@ def test_cli_build_keeps_an_existing_model(built_model_path, tmp_path, capsys):
     assert "已存在" in printed and model_id(out) in printed
     assert coach_main(["model", "info", "--model", str(out)]) == 0
     assert f"向量维度：{embed_dimension(load_embedder(out))}" in capsys.readouterr().out
+
+
+# --- the labeled query set and its metrics (coach.eval) ----------------------------------------------
+
+
+def test_labeled_queries_point_at_real_passages(seed_texts):
+    from coach.corpus import ingest_paths
+    from coach.eval import load_queries, relevant_indices
+
+    queries = load_queries()
+    assert len(queries) >= 48
+    kinds = [q["type"] for q in queries]
+    assert abs(kinds.count("paraphrase") - kinds.count("lexical")) <= 2
+    assert {q["split"] for q in queries} == {"dev", "test"}
+    joined = "\n".join(seed_texts.values())
+    for q in queries:
+        for sub in q["relevant"]:
+            assert sub in joined, f"{q['query']}: {sub!r} is not copied exactly from a seed"
+    # every query has an answer among the passages the product really cuts (no label split by the chunker)
+    documents, _ = ingest_paths(sorted(config.seeds_dir().glob("*.txt")))
+    passages = [p for d in documents for p in d.passages]
+    assert all(relevant_indices(passages, q) for q in queries)
+    assert load_queries(split="test", query_type="paraphrase")
+    assert all(q["split"] == "test" and q["type"] == "paraphrase"
+               for q in load_queries(split="test", query_type="paraphrase"))
+
+
+def test_evaluate_counts_recall_at_k_and_reciprocal_rank():
+    from coach.eval import evaluate
+
+    passages = ["甲：办文办会办事", "乙：信息报送", "丙：档案管理", "丁：督促检查"]
+    queries = [
+        {"query": "q1", "relevant": ["信息报送"], "type": "lexical"},  # ranked 1st
+        {"query": "q2", "relevant": ["档案"], "type": "paraphrase"},  # ranked 3rd
+        {"query": "q3", "relevant": ["督促"], "type": "paraphrase"},  # not returned
+        {"query": "q4", "relevant": ["不在任何段落里"], "type": "lexical"},
+    ]
+    rankings = {"q1": [1, 0], "q2": [0, 1, 2], "q3": [0, 1], "q4": [0, 1, 2, 3]}
+    result = evaluate(lambda text: rankings[text], passages, queries, k=2)
+    assert result["recall@2"] == 0.25
+    assert result["mrr"] == (1 + 1 / 3) / 4
+    assert result["by_type"]["paraphrase"]["recall@2"] == 0.0
+    assert result["by_type"]["lexical"]["n"] == 2
+    assert result["unmatched"] == ["q4"]
+
+
+def test_bad_query_file_is_reported_with_its_line(tmp_path):
+    from coach.eval import load_queries
+
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"query": "一", "relevant": ["一"]}\n\n{"query": "二"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"q\.jsonl:3"):
+        load_queries(path)
