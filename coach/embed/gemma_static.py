@@ -12,7 +12,8 @@ labeled query set by ``bench/embedding_choices.py`` (table in BENCHMARKS.md):
    and the most frequent Latin word pieces, closed under the BPE merges that build them, so the
    pruned tokenizer still cuts Chinese into real tokens;
 3. dequantize only those rows of ``token_embd.weight`` (Q8_0) with the ``gguf`` package;
-4. centre and reduce dimensions with PCA fitted on the kept rows;
+4. centre and reduce to 448 dimensions with PCA fitted on the kept rows, dropping the first
+   principal component (the direction every token shares; "all-but-the-top");
 5. weight each row by how informative its token is — SIF weight ``a / (a + p(token))`` with
    ``p`` estimated from jieba's word-frequency dictionary (a large general Chinese corpus, not our
    seed speeches), punctuation and whitespace scaled down — baked into the rows, because
