@@ -7,6 +7,7 @@ copy is out of date is told so instead of overwriting the other tab's work.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from typing import Any, Callable
@@ -28,6 +29,7 @@ from coach.ui.workspace import Workspace
 st.set_page_config(page_title="写作教练", page_icon="✍️", layout="wide")
 
 STEP_KEYS = [s.key for s in STEPS]
+log = logging.getLogger("coach.app")
 # coloured marks rather than emoji: office PCs and servers often lack an emoji font
 SEVERITY_ICONS = {"error": ":red[●]", "warning": ":orange[●]", "info": ":blue[●]"}
 
@@ -1204,15 +1206,15 @@ def _main() -> None:
     if ws() is not None and wanted_step in STEP_KEYS and "step_from_url" not in st.session_state:
         st.session_state["step"] = wanted_step
     st.session_state["step_from_url"] = True
-    sidebar()
+    guarded("侧栏", sidebar)
     flash()
     w = ws()
     if w is None:
-        welcome()
+        guarded("欢迎页", welcome)
         return
     conflict_banner()
     if st.session_state.get("view") == "corpus":
-        page_corpus()
+        guarded("语料库页面", page_corpus)
         return
     step = get_step(current_step_key())
     st.query_params["step"] = step.key
@@ -1221,9 +1223,21 @@ def _main() -> None:
     if page is None:  # a step added to coach/steps without a work area here yet
         st.info(f"“{step.name}”这一步还没有工作区，可以先和教练聊聊。")
     else:
-        page(step)
+        guarded(f"“{step.name}”的工作区", page, step)
     st.divider()
-    chat_panel(step)
+    guarded("教练对话", chat_panel, step)
+
+
+def guarded(what: str, render: Callable, *args) -> None:
+    """Render one part of the page; if it fails, say so in Chinese and keep the rest of the page working.
+    (Streamlit's own rerun/stop signals are BaseExceptions and pass through.)"""
+    try:
+        render(*args)
+    except CoachError as exc:
+        st.error(str(exc))
+    except Exception:  # noqa: BLE001 - the writer gets a message, the log gets the traceback
+        log.exception("rendering %s failed", what)
+        st.error(f"{what}出错了，详细原因已记录在服务器日志里。你已经输入的内容都还在，可以刷新页面后继续。")
 
 
 main()

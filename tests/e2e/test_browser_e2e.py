@@ -139,7 +139,7 @@ def go_step(page, name: str) -> None:
     settle(page)
 
 
-def test_a_new_project_through_all_five_steps_to_a_word_file(app_server, page):
+def test_a_new_project_through_all_five_steps_to_a_word_file(app_server, page, monkeypatch):
     from coach.store import ProjectStore
 
     url, home = app_server
@@ -226,7 +226,7 @@ def test_a_new_project_through_all_five_steps_to_a_word_file(app_server, page):
     assert any("二、写材料是办公室干部的看家本领" in p for p in paragraphs)
 
     # what the browser did was saved: a fresh store on the same folder sees it
-    os.environ["COACH_HOME"] = str(home)
+    monkeypatch.setenv("COACH_HOME", str(home))
     store = ProjectStore()
     [summary] = store.list()
     project, _ = store.load(summary.id)
