@@ -22,7 +22,7 @@ from coach.ui import charts, exports, highlight, outline_view, rebuild, services
 from coach.ui import sections as sections_ui
 from coach.ui import status as status_ui
 from coach.ui.highlight import SEVERITY_LABELS
-from coach.ui.text import count_chars, heading_path, md_escape, when
+from coach.ui.text import count_chars, heading_path, md_escape, project_text, when
 from coach.ui.versions import add_snapshot, auto_label
 from coach.ui.workspace import Workspace
 
@@ -342,16 +342,10 @@ def conflict_banner() -> None:
     with st.container(border=True):
         st.warning(f"{w.conflict.message}（未保存的操作：{w.conflict.what}）")
         st.caption("你在本页的内容仍然显示在下面，也可以先从这里复制：")
-        st.code(Project.from_dict(w.conflict.mine).current_text() or _brief_text(w.conflict.mine),
-                language=None, wrap_lines=True)
+        st.code(project_text(Project.from_dict(w.conflict.mine)), language=None, wrap_lines=True)
         c1, c2 = st.columns(2)
         c1.button("载入另一处保存的最新版本（放弃本页修改）", key="conflict_reload", on_click=cb_reload)
-        c2.button("用本页内容覆盖", key="conflict_overwrite", on_click=cb_overwrite, type="primary")
-
-
-def _brief_text(data: dict) -> str:
-    brief = data.get("brief") or {}
-    return "\n".join(f"{k}: {v}" for k, v in brief.items() if v)
+        c2.button("用本页内容覆盖另一处的修改", key="conflict_overwrite", on_click=cb_overwrite)
 
 
 def step_header(step) -> None:
@@ -364,11 +358,15 @@ def step_header(step) -> None:
             st.markdown(f"- {item}")
 
 
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
 def show_findings(findings: list, text: str | None = None, empty: str = "没有发现问题。") -> None:
     if not findings:
         st.success(empty)
         return
-    for n, f in enumerate(findings, start=1):
+    # errors first, then warnings, then suggestions (stable: each group keeps the checks' order)
+    for n, f in enumerate(sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 3)), start=1):
         label = SEVERITY_LABELS.get(f.severity, f.severity)
         line = f"{SEVERITY_ICONS.get(f.severity, '')} **{label}**　{md_escape(f.message)}"
         if f.suggestion:
@@ -613,14 +611,11 @@ def page_liyi(step) -> None:
     with left:
         st.markdown("##### 立意卡")
         c1, c2 = st.columns(2)
-        genre_options = [""] + list(GENRES)
-        c1.selectbox("文种", genre_options, index=genre_options.index(b.genre) if b.genre in GENRES else 0,
-                     format_func=lambda g: g or "请选择文种", key=wkey("brief.genre"),
+        c1.selectbox("文种", GENRES, index=GENRES.index(b.genre) if b.genre in GENRES else None,
+                     placeholder="请选择文种", key=wkey("brief.genre"),
                      on_change=cb_set_brief, args=("genre", wkey("brief.genre"), "文种"))
-        direction_options = [""] + list(DIRECTIONS)
-        c2.selectbox("行文方向", direction_options,
-                     index=direction_options.index(b.direction) if b.direction in DIRECTIONS else 0,
-                     format_func=lambda d: d or "请选择（讲话稿可不选）", key=wkey("brief.direction"),
+        c2.selectbox("行文方向", DIRECTIONS, index=DIRECTIONS.index(b.direction) if b.direction in DIRECTIONS else None,
+                     placeholder="请选择（讲话稿可不选）", key=wkey("brief.direction"),
                      on_change=cb_set_brief, args=("direction", wkey("brief.direction"), "行文方向"))
         _brief_text_input("title", "标题", "例如：在全市办公室系统业务培训会上的讲话")
         c3, c4 = st.columns(2)

@@ -281,3 +281,14 @@ def test_markdown_escape(raw, expected):
     from coach.ui.text import md_escape
 
     assert md_escape(raw) == expected
+
+
+def test_project_text_for_copying_is_in_chinese():
+    from coach.ui.text import project_text
+
+    p = Project(brief=BriefCard(genre="请示", thesis="申请拨付防汛经费", target_chars=800), outline="一、情况\n二、请求",
+                draft="关于申请拨付防汛经费的请示\n市财政局：")
+    text = project_text(p)
+    assert "【立意卡】\n文种：请示\n一句话核心观点：申请拨付防汛经费\n目标字数：800" in text
+    assert "【提纲】\n一、情况\n二、请求" in text and "【全文】\n关于申请拨付防汛经费的请示" in text
+    assert project_text(Project()) == "（还没有内容）"
