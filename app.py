@@ -22,7 +22,7 @@ from coach.ui import charts, exports, highlight, outline_view, rebuild, services
 from coach.ui import sections as sections_ui
 from coach.ui import status as status_ui
 from coach.ui.highlight import SEVERITY_LABELS
-from coach.ui.text import count_chars, heading_path, md_escape, project_text, when
+from coach.ui.text import heading_path, md_escape, project_text, when
 from coach.ui.versions import add_snapshot, auto_label
 from coach.ui.workspace import Workspace
 
@@ -361,12 +361,12 @@ def step_header(step) -> None:
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def show_findings(findings: list, text: str | None = None, empty: str = "没有发现问题。") -> None:
+def show_findings(findings: list, empty: str = "没有发现问题。") -> None:
     if not findings:
         st.success(empty)
         return
     # errors first, then warnings, then suggestions (stable: each group keeps the checks' order)
-    for n, f in enumerate(sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 3)), start=1):
+    for f in sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
         label = SEVERITY_LABELS.get(f.severity, f.severity)
         line = f"{SEVERITY_ICONS.get(f.severity, '')} **{label}**　{md_escape(f.message)}"
         if f.suggestion:

@@ -8,8 +8,11 @@
 - ``sections``  — keeping 填肉's sections in step with the outline without losing text;
 - ``highlight`` — findings highlighted in the draft, as HTML built only from escaped pieces;
 - ``charts``    — sentence and section lengths for the 修容 charts;
-- ``outline_graph`` — the outline as a Graphviz picture;
+- ``outline_view`` — the outline's top-level headings, the sections kept in step, a Graphviz picture;
 - ``versions``  — snapshots of the draft for 成器;
 - ``exports``   — the files the writer can download at any step;
-- ``text``      — small formatting helpers (times, counts).
+- ``uploads``   — the writer's own speeches, checked and kept in ``data_dir()/corpus``;
+- ``rebuild``   — rebuilding the index in a child process, with progress;
+- ``static_encoder`` — query embeddings for the default model without torch (keeps the server small);
+- ``text``      — small formatting helpers (times, counts, Markdown escaping, text to copy).
 """
