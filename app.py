@@ -18,12 +18,12 @@ from coach import config
 from coach.errors import CoachError
 from coach.project import DIRECTIONS, GENRES, Project
 from coach.steps import STEPS, get_step
-from coach.ui import charts, exports, highlight, outline_view, rebuild, services, uploads, versions
+from coach.ui import actions, charts, exports, highlight, outline_view, rebuild, services, uploads, versions
 from coach.ui import sections as sections_ui
 from coach.ui import status as status_ui
 from coach.ui.highlight import SEVERITY_LABELS
 from coach.ui.text import heading_path, md_escape, project_text, when
-from coach.ui.versions import add_snapshot, auto_label
+from coach.ui.versions import add_snapshot
 from coach.ui.workspace import Workspace
 
 st.set_page_config(page_title="写作教练", page_icon="✍️", layout="wide")
@@ -186,13 +186,8 @@ def cb_go_step(nav_key: str) -> None:
     st.session_state["view"] = "step"
     st.query_params["step"] = new
 
-    def moved(p: Project) -> None:
-        # a snapshot only once there is text beyond the title: versions of an empty draft help nobody
-        if status_ui.STARTED["tianrou"](p) or status_ui.STARTED["xiurong"](p):
-            add_snapshot(p, auto_label(get_step(old).name), old)
-        p.current_step = new
-
-    change(moved, f"从{get_step(old).name}转到{get_step(new).name}")
+    change(lambda p: actions.move_to_step(p, old, get_step(old).name, new),
+           f"从{get_step(old).name}转到{get_step(new).name}")
 
 
 def cb_show_view(view: str) -> None:
@@ -415,17 +410,11 @@ POSITION_LABELS = {"opening": "开头", "body": "正文", "closing": "结尾"}
 
 
 def cb_pin(hit: dict, step_key: str) -> None:
-    pin = {**services.passage_pin(hit), "step": step_key}
-
-    def add(p: Project) -> None:
-        if all(x.get("id") != pin["id"] for x in p.pins):
-            p.pins.append(pin)
-
-    change(add, "收藏范文段落")
+    change(lambda p: actions.pin(p, hit, step_key), "收藏范文段落")
 
 
 def cb_unpin(pin_id: str) -> None:
-    change(lambda p: setattr(p, "pins", [x for x in p.pins if x.get("id") != pin_id]), "取消收藏")
+    change(lambda p: actions.unpin(p, pin_id), "取消收藏")
 
 
 def source_line(hit: dict) -> str:
@@ -521,17 +510,9 @@ def sidebar_coach() -> None:
 
 
 def cb_accept_edit(step_key: str, message_index: int, edit_index: int) -> None:
-    w = ws()
-    messages = w.project.chats.get(step_key, [])
-    if message_index >= len(messages):
-        return
-    edits = messages[message_index].extras.get("edits") or []
-    if edit_index >= len(edits):
-        return
-    edit = edits[edit_index]
     applied: list[bool] = []
-    change(lambda p: applied.append(services.apply_edit(p, edit)), "采用教练建议的修改", undoable=True,
-           refresh_widgets=True)
+    change(lambda p: applied.append(actions.accept_edit(p, step_key, message_index, edit_index)),
+           "采用教练建议的修改", undoable=True, refresh_widgets=True)
     if applied and applied[0]:
         st.session_state["flash"] = ("success", "已采用这处修改，可以撤销。")
     else:
@@ -662,28 +643,13 @@ def _brief_text_area(field: str, label: str, placeholder: str, height: int = 100
 
 # --- 搭骨 ------------------------------------------------------------------------------------------
 
-def _with_sections_synced(p: Project) -> None:
-    p.sections = outline_view.sync_project_sections(p).sections
-
-
 def cb_set_outline(key: str) -> None:
     value = st.session_state.get(key) or ""
-
-    def set_outline(p: Project) -> None:
-        p.outline = value
-        _with_sections_synced(p)
-
-    change(set_outline, "修改了提纲")
+    change(lambda p: actions.set_outline(p, value), "修改了提纲")
 
 
 def cb_renumber() -> None:
-    from coach.checks.outline import render_outline
-
-    def renumber(p: Project) -> None:
-        p.outline = render_outline(outline_view.parse(p.outline))
-        _with_sections_synced(p)
-
-    change(renumber, "自动重新编号", undoable=True, refresh_widgets=True)
+    change(actions.renumber_outline, "自动重新编号", undoable=True, refresh_widgets=True)
 
 
 def cb_use_skeleton(select_key: str) -> None:
@@ -692,11 +658,8 @@ def cb_use_skeleton(select_key: str) -> None:
     if skeleton is None:
         return
 
-    def use(p: Project) -> None:
-        p.outline = skeleton.outline
-        _with_sections_synced(p)
-
-    change(use, f"以《{skeleton.title}》的骨架为起点", undoable=True, refresh_widgets=True)
+    change(lambda p: actions.set_outline(p, skeleton.outline), f"以《{skeleton.title}》的骨架为起点", undoable=True,
+           refresh_widgets=True)
     st.session_state["flash"] = ("success", f"已把《{skeleton.title}》的提纲复制到编辑器。这只是起点：请按自己的立意改写每个标题。")
 
 
@@ -754,33 +717,18 @@ def page_dagu(step) -> None:
 
 def cb_set_part(part: str, key: str, index: int | None = None) -> None:
     value = st.session_state.get(key) or ""
-
-    def set_part(p: Project) -> None:
-        if part == "section" and index is not None and index < len(p.sections):
-            p.sections[index].body = value
-        elif part in ("opening", "closing"):
-            setattr(p, part, value)
-
-    change(set_part, "修改了正文")
+    change(lambda p: actions.set_part(p, part, value, index), "修改了正文")
 
 
 def cb_merge_orphan(source: int, select_key: str) -> None:
     target = st.session_state.get(select_key)
-    if target is None:
-        return
-
-    def merge(p: Project) -> None:
-        p.sections = sections_ui.merge_into(p.sections, source, int(target))
-
-    change(merge, "合并不在提纲中的部分", undoable=True, refresh_widgets=True)
+    if target is not None:
+        change(lambda p: actions.merge_section(p, source, int(target)), "合并不在提纲中的部分", undoable=True,
+               refresh_widgets=True)
 
 
 def cb_drop_section(index: int) -> None:
-    def drop(p: Project) -> None:
-        if index < len(p.sections):
-            del p.sections[index]
-
-    change(drop, "删除不在提纲中的部分", undoable=True, refresh_widgets=True)
+    change(lambda p: actions.drop_section(p, index), "删除不在提纲中的部分", undoable=True, refresh_widgets=True)
 
 
 def part_options(p: Project) -> dict[str, str]:
@@ -865,27 +813,26 @@ def cb_reassemble() -> None:
 
 
 def cb_apply_fix(rule: str, start: int, end: int) -> None:
-    w = ws()
-    text = w.project.current_text()
-    fresh = [f for f in get_step("xiurong").check(w.project)
-             if f.rule == rule and f.start == start and f.end == end and f.fix is not None]
-    if not fresh:
+    applied: list = []
+    change(lambda p: applied.append(actions.apply_lint_fix(p, rule, start, end)), "按检查结果修改", undoable=True,
+           refresh_widgets=True)
+    if applied and applied[0]:
+        ws().undo_stack[-1].label = f"把“{applied[0]['before']}”改为“{applied[0]['after']}”"
+    else:
+        ws().undo_stack.pop()  # nothing changed: nothing to undo
         st.session_state["flash"] = ("warning", "全文已经变了，这条修改不再适用。请看更新后的问题清单。")
-        return
-    new_text, applied = services.apply_fix(text, fresh[0])
-    change(lambda p: setattr(p, "draft", new_text),
-           f"把“{applied['before']}”改为“{applied['after']}”", undoable=True, refresh_widgets=True)
 
 
 def cb_apply_safe_fixes() -> None:
-    w = ws()
-    new_text, changes = services.apply_safe_fixes(w.project.current_text(), w.project.brief.genre or None)
-    if not changes:
-        st.session_state["flash"] = ("info", "没有可以自动修改的地方。")
-        return
-    change(lambda p: setattr(p, "draft", new_text), f"应用全部安全修改（{len(changes)}处）", undoable=True,
+    count: list[int] = []
+    change(lambda p: count.append(actions.apply_all_safe_fixes(p)), "应用全部安全修改", undoable=True,
            refresh_widgets=True)
-    st.session_state["flash"] = ("success", f"已自动修改{len(changes)}处，可以撤销。")
+    if count and count[0]:
+        ws().undo_stack[-1].label = f"应用全部安全修改（{count[0]}处）"
+        st.session_state["flash"] = ("success", f"已自动修改{count[0]}处，可以撤销。")
+    else:
+        ws().undo_stack.pop()
+        st.session_state["flash"] = ("info", "没有可以自动修改的地方。")
 
 
 def undo_button() -> None:
@@ -982,13 +929,11 @@ def cb_snapshot(label_key: str) -> None:
 
 def cb_restore_version(select_key: str) -> None:
     vid = st.session_state.get(select_key)
-    w = ws()
-    version = next((v for v in w.project.versions if v.id == vid), None)
-    if version is None:
-        return
-    change(lambda p: setattr(p, "draft", version.text), f"恢复版本“{version.label}”", undoable=True,
-           refresh_widgets=True)
-    st.session_state["flash"] = ("success", f"已把版本“{version.label}”恢复为当前全文，可以撤销。")
+    label: list = []
+    change(lambda p: label.append(actions.restore_version(p, vid)), "恢复版本", undoable=True, refresh_widgets=True)
+    if label and label[0] is not None:
+        ws().undo_stack[-1].label = f"恢复版本“{label[0]}”"
+        st.session_state["flash"] = ("success", f"已把版本“{label[0]}”恢复为当前全文，可以撤销。")
 
 
 def cb_review_pass(index: int) -> None:

@@ -292,3 +292,59 @@ def test_project_text_for_copying_is_in_chinese():
     assert "【立意卡】\n文种：请示\n一句话核心观点：申请拨付防汛经费\n目标字数：800" in text
     assert "【提纲】\n一、情况\n二、请求" in text and "【全文】\n关于申请拨付防汛经费的请示" in text
     assert project_text(Project()) == "（还没有内容）"
+
+
+# --- what the clicks do ----------------------------------------------------------------------------
+
+def test_actions_edit_the_project_like_the_buttons_say():
+    from coach.ui import actions
+
+    p = Project()
+    actions.set_outline(p, "一、加强学习\n二、改进作风")
+    actions.set_part(p, "section", "截止2025年底,各各单位共组织培训12次。", 0)
+    actions.set_part(p, "opening", "同志们：")
+    actions.set_part(p, "section", "越界的文字", 9)  # no such section: nothing happens
+    assert [s.body for s in p.sections] == ["截止2025年底,各各单位共组织培训12次。", ""]
+
+    actions.move_to_step(p, "tianrou", "填肉", "xiurong")
+    assert p.current_step == "xiurong" and [v.label for v in p.versions] == ["自动保存（离开填肉时）"]
+
+    start = p.current_text().index("各各")
+    change = actions.apply_lint_fix(p, "doubled-char", start, start + 2)
+    assert change["before"] == "各各" and "各各" not in p.draft
+    assert actions.apply_lint_fix(p, "doubled-char", start, start + 2) is None  # already fixed
+    assert actions.apply_all_safe_fixes(p) == 2
+    assert "截至2025年底，各单位" in p.draft
+    assert actions.apply_all_safe_fixes(p) == 0
+
+    assert actions.restore_version(p, p.versions[0].id) == "自动保存（离开填肉时）"
+    assert "截止2025年底,各各单位" in p.draft
+    assert actions.restore_version(p, "nope") is None
+
+    hit = {"id": "004#3", "doc": "004", "title": "讲话", "text": "范文", "heading_path": ["一、学习"],
+           "position": "body", "kind": "paragraph", "source": "seeds/004.txt", "score": 0.5}
+    actions.pin(p, hit, "tianrou")
+    actions.pin(p, hit, "tianrou")
+    assert len(p.pins) == 1 and p.pins[0]["step"] == "tianrou" and "score" not in p.pins[0]
+    actions.unpin(p, "004#3")
+    assert p.pins == []
+
+    actions.set_outline(p, "一、改进作风")
+    assert [s.heading for s in p.sections] == ["一、改进作风", "一、加强学习"]  # text kept under its old heading
+    actions.merge_section(p, 1, 0)
+    assert [s.heading for s in p.sections] == ["一、改进作风"] and "培训12次" in p.sections[0].body
+
+
+def test_accepting_a_coach_edit_changes_the_named_part():
+    from coach.project import ChatMessage
+    from coach.ui import actions
+
+    p = Project(brief=BriefCard(thesis="学习是立身之本"))
+    edit = {"target": "brief.thesis", "before": "立身之本", "after": "立身之本、成事之基", "reason": "更完整"}
+    p.chats["liyi"] = [ChatMessage("user", "帮我改"), ChatMessage("assistant", "建议", extras={"edits": [edit]})]
+    assert actions.accept_edit(p, "liyi", 1, 0)
+    assert p.brief.thesis == "学习是立身之本、成事之基"
+    p.brief.thesis = "学习是成长的阶梯"
+    assert not actions.accept_edit(p, "liyi", 1, 0)  # the words the edit was about are gone now
+    assert p.brief.thesis == "学习是成长的阶梯"
+    assert not actions.accept_edit(p, "liyi", 5, 0)

@@ -1,0 +1,103 @@
+"""What the writer's clicks do to the project, as plain functions ``(project, …) -> result``.
+
+The app passes them to ``Workspace.change`` (which saves, detects stale tabs and keeps undo); keeping
+them here means every edit the UI can make is tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coach.project import Project
+from coach.ui import outline_view, services, status
+from coach.ui.sections import merge_into
+from coach.ui.versions import add_snapshot, auto_label
+
+
+def move_to_step(project: Project, old_key: str, old_name: str, new_key: str) -> None:
+    """Leaving a step keeps a version of the draft — once there is text beyond the title."""
+    if status.STARTED["tianrou"](project) or status.STARTED["xiurong"](project):
+        add_snapshot(project, auto_label(old_name), old_key)
+    project.current_step = new_key
+
+
+def set_outline(project: Project, text: str) -> None:
+    """New outline text; the sections follow its top-level headings without losing any text."""
+    project.outline = text
+    project.sections = outline_view.sync_project_sections(project).sections
+
+
+def renumber_outline(project: Project) -> None:
+    from coach.checks.outline import render_outline
+
+    set_outline(project, render_outline(outline_view.parse(project.outline)))
+
+
+def set_part(project: Project, part: str, value: str, index: int | None = None) -> None:
+    """Text of the opening, the closing, or section ``index``."""
+    if part == "section" and index is not None and 0 <= index < len(project.sections):
+        project.sections[index].body = value
+    elif part in ("opening", "closing"):
+        setattr(project, part, value)
+
+
+def merge_section(project: Project, source: int, target: int) -> None:
+    project.sections = merge_into(project.sections, source, target)
+
+
+def drop_section(project: Project, index: int) -> None:
+    if 0 <= index < len(project.sections):
+        del project.sections[index]
+
+
+def apply_lint_fix(project: Project, rule: str, start: int, end: int) -> dict[str, Any] | None:
+    """Apply the fix of the finding (rule, start, end) if the current text still has it; the change
+    (``{"before", "after", …}``) or None when the text has moved on."""
+    from coach.steps import get_step
+
+    text = project.current_text()
+    fresh = [f for f in get_step("xiurong").check(project)
+             if f.rule == rule and f.start == start and f.end == end and f.fix is not None]
+    if not fresh:
+        return None
+    new_text, applied = services.apply_fix(text, fresh[0])
+    project.draft = new_text
+    return applied
+
+
+def apply_all_safe_fixes(project: Project) -> int:
+    """Every safe fix in the draft; returns how many were applied."""
+    new_text, changes = services.apply_safe_fixes(project.current_text(), project.brief.genre or None)
+    if changes:
+        project.draft = new_text
+    return len(changes)
+
+
+def pin(project: Project, hit: dict[str, Any], step_key: str) -> None:
+    item = {**services.passage_pin(hit), "step": step_key}
+    if all(x.get("id") != item["id"] for x in project.pins):
+        project.pins.append(item)
+
+
+def unpin(project: Project, pin_id: str) -> None:
+    project.pins = [x for x in project.pins if x.get("id") != pin_id]
+
+
+def restore_version(project: Project, version_id: str) -> str | None:
+    """Make a saved version the current draft; its label, or None when there is no such version."""
+    version = next((v for v in project.versions if v.id == version_id), None)
+    if version is None:
+        return None
+    project.draft = version.text
+    return version.label
+
+
+def accept_edit(project: Project, step_key: str, message_index: int, edit_index: int) -> bool:
+    """Apply edit ``edit_index`` suggested in coach message ``message_index`` of ``step_key``'s chat."""
+    messages = project.chats.get(step_key, [])
+    if not 0 <= message_index < len(messages):
+        return False
+    edits = messages[message_index].extras.get("edits") or []
+    if not 0 <= edit_index < len(edits):
+        return False
+    return services.apply_edit(project, edits[edit_index])
