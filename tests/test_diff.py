@@ -203,6 +203,17 @@ def test_large_versions(seed_texts):
     assert r.stats.changes["wording"] > 10 and r.stats.similarity > 0.95
 
 
+def test_one_megabyte(seed_texts):
+    old = ("\n".join(seed_texts.values()) * 12)[:1_000_000]
+    new = old.replace("加强", "强化")
+    r = compare(old, new, lint=False)
+    assert {c.kind for c in r.changes} == {"wording"}
+    assert all((c.old_text, c.new_text) == ("加强", "强化") for c in r.changes)
+    # one 1 MB "sentence" with no break: trimmed to the changed end, not a quadratic search
+    r = compare("😀" * 1_000_000, "😀" * 999_999 + "x", lint=False)
+    assert summary(r) == [("wording", "😀", "x")]
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=200), st.text(max_size=200))
 def test_never_raises_and_spans_are_right(old, new):

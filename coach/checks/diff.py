@@ -36,6 +36,14 @@ MOVE_MIN_CHARS = 6
 MOVE_SIMILARITY = 0.8
 #: a changed sentence this alike to one at the same place in the other version was edited there, not moved
 IN_PLACE_SIMILARITY = 0.5
+#: word-level diff of a changed stretch with more words than this on a side is not attempted (difflib is
+#: quadratic on repetitive input): after trimming the common beginning and end, the rest is one change
+MAX_DIFF_TOKENS = 4000
+#: sentence alignment past this many sentences lets difflib junk the most frequent ones (empty lines …)
+AUTOJUNK_UNITS = 4000
+#: fuzzy move matching compares at most this many (deleted, inserted) sentence pairs; past it only
+#: sentences that reappear word for word are recognised as moved
+MAX_MOVE_COMPARISONS = 200_000
 
 Checker = Callable[[str], Sequence[Finding]]
 
@@ -172,21 +180,39 @@ def _units(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: jieba is fed at most this many characters at a time: on a long run with no break (a 1 MB line of
+#: letters or emoji) its segmentation is superlinear; a word cut at a chunk edge only costs diff precision
+TOKEN_CHUNK = 1000
+
+
 def _tokens(text: str, base: int) -> list[tuple[int, int]]:
     """jieba word spans of ``text`` shifted by ``base``."""
     spans = []
-    pos = 0
-    for word in jieba.cut(text, HMM=True):
-        spans.append((base + pos, base + pos + len(word)))
-        pos += len(word)
-    if pos != len(text):  # never seen; fall back to characters rather than misplace offsets
-        return [(base + i, base + i + 1) for i in range(len(text))]
+    for chunk_start in range(0, len(text), TOKEN_CHUNK):
+        chunk = text[chunk_start : chunk_start + TOKEN_CHUNK]
+        pos = 0
+        for word in jieba.cut(chunk, HMM=True):
+            spans.append((base + chunk_start + pos, base + chunk_start + pos + len(word)))
+            pos += len(word)
+        if pos != len(chunk):  # never seen; fall back to characters rather than misplace offsets
+            return [(base + i, base + i + 1) for i in range(len(text))]
     return spans
 
 
 def _alike(a: str, b: str, threshold: float) -> bool:
+    return _similarity(a, b, threshold) >= threshold
+
+
+def _similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """difflib's ratio, or 0 as soon as its cheap upper bounds fall below ``floor``. Past a few thousand
+    characters (a "sentence" with no full stop) the exact ratio is quadratic: its upper bound stands in."""
     sm = SequenceMatcher(None, a, b, autojunk=False)
-    return sm.real_quick_ratio() >= threshold and sm.quick_ratio() >= threshold and sm.ratio() >= threshold
+    if sm.real_quick_ratio() < floor:
+        return 0.0
+    quick = sm.quick_ratio()
+    if quick < floor or len(a) + len(b) > 4000:
+        return quick if quick >= floor else 0.0
+    return sm.ratio()
 
 
 def _norm(text: str) -> str:
@@ -296,7 +322,8 @@ class _Builder:
         old_units, new_units = _units(self.old), _units(self.new)
         old_keys = [_norm(self.old[s:e]) or self.old[s:e] for s, e in old_units]
         new_keys = [_norm(self.new[s:e]) or self.new[s:e] for s, e in new_units]
-        matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+        big = max(len(old_keys), len(new_keys)) > AUTOJUNK_UNITS
+        matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=big)
         opcodes = matcher.get_opcodes()
         moves = self._find_moves(opcodes, old_units, new_units, old_keys, new_keys)
         move_of_old = {i: m for m in moves for i in range(m[0], m[1])}
@@ -358,6 +385,8 @@ class _Builder:
         for tag, i1, i2, j1, j2 in opcodes:
             if tag != "replace":
                 continue
+            if (i2 - i1) * (j2 - j1) > MAX_MOVE_COMPARISONS:
+                continue
             last = j1 - 1
             for i in range(i1, i2):
                 for j in range(last + 1, j2):
@@ -383,16 +412,12 @@ class _Builder:
             if sum(ch.isalnum() for ch in key) < MOVE_MIN_CHARS:
                 continue
             match = next((j for j, kk in by_key.get(key, []) if kk != k and j not in used), None)
-            if match is None:
+            if match is None and len(deleted) * len(inserted) <= MAX_MOVE_COMPARISONS:
                 best, best_ratio = None, MOVE_SIMILARITY
                 for j, kk in inserted:
                     if kk == k or j in used:
                         continue
-                    other = new_keys[j]
-                    sm = SequenceMatcher(None, key, other, autojunk=False)
-                    if sm.real_quick_ratio() < best_ratio or sm.quick_ratio() < best_ratio:
-                        continue
-                    ratio = sm.ratio()
+                    ratio = _similarity(key, new_keys[j], best_ratio)
                     if ratio >= best_ratio:
                         best, best_ratio = j, ratio
                 match = best
@@ -420,16 +445,26 @@ class _Builder:
         a = [self.old[s:e] for s, e in old_tokens]
         b = [self.new[s:e] for s, e in new_tokens]
         out: list[tuple[int, _Segment]] = []
-        for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        for tag, i1, i2, j1, j2 in _word_opcodes(a, b):
             os_ = old_tokens[i1][0] if i1 < len(old_tokens) else o_end
             oe = old_tokens[i2 - 1][1] if i2 > i1 else os_
             ns = new_tokens[j1][0] if j1 < len(new_tokens) else n_end
             ne = new_tokens[j2 - 1][1] if j2 > j1 else ns
             if tag == "equal":
-                # token by token: a moved sentence between two equal tokens must not be swallowed
+                # by stretches adjacent on both sides: a moved sentence between two equal words must not
+                # be swallowed into the equal text
+                run: list[int] | None = None  # [old start, old end, new start, new end]
                 for (ts, te), (us, ue) in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
-                    self.anchors.append((ts, us, te - ts))
-                    out.append((us, _Segment("equal", self.new[us:ue])))
+                    if run is not None and run[1] == ts and run[3] == us:
+                        run[1], run[3] = te, ue
+                        continue
+                    if run is not None:
+                        self.anchors.append((run[0], run[2], run[1] - run[0]))
+                        out.append((run[2], _Segment("equal", self.new[run[2] : run[3]])))
+                    run = [ts, te, us, ue]
+                if run is not None:
+                    self.anchors.append((run[0], run[2], run[1] - run[0]))
+                    out.append((run[2], _Segment("equal", self.new[run[2] : run[3]])))
                 continue
             old_runs = _contiguous(old_tokens[i1:i2])
             new_runs = _contiguous(new_tokens[j1:j2])
@@ -447,6 +482,31 @@ class _Builder:
                 idx = self._add("addition", (os_, os_), (rs, re_))
                 out.append((rs, _Segment("ins", self.new[rs:re_], idx)))
         return out
+
+
+def _word_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib opcodes over two word lists, with the common beginning and end trimmed first and a
+    too-long middle reported as one replacement instead of a quadratic search."""
+    head = 0
+    while head < len(a) and head < len(b) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < len(a) - head and tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    a_mid, b_mid = a[head : len(a) - tail], b[head : len(b) - tail]
+    ops: list[tuple[str, int, int, int, int]] = []
+    if head:
+        ops.append(("equal", 0, head, 0, head))
+    if a_mid or b_mid:
+        if len(a_mid) > MAX_DIFF_TOKENS or len(b_mid) > MAX_DIFF_TOKENS or not a_mid or not b_mid:
+            tag = "replace" if a_mid and b_mid else ("delete" if a_mid else "insert")
+            ops.append((tag, head, head + len(a_mid), head, head + len(b_mid)))
+        else:
+            for tag, i1, i2, j1, j2 in SequenceMatcher(None, a_mid, b_mid, autojunk=False).get_opcodes():
+                ops.append((tag, head + i1, head + i2, head + j1, head + j2))
+    if tail:
+        ops.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    return ops
 
 
 def _contiguous(tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -706,7 +706,7 @@ def _check_text(outline: Outline, rules: RuleSet) -> list[Finding]:
             continue
         stripped = node.text.rstrip()
         tail = len(stripped) - len(stripped.rstrip(trailing))
-        if tail:
+        if tail and tail < len(stripped):  # a "heading" of punctuation only is no heading to fix
             punct = stripped[-tail:]
             fix = None
             if node.end is not None:
