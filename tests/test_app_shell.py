@@ -145,3 +145,18 @@ def test_every_step_opens(step_key, heading):
     at.sidebar.radio(key="nav_step").set_value(step_key).run()
     assert not at.exception, [e.value for e in at.exception]
     assert heading in texts(at)
+
+
+def test_recent_projects_on_the_welcome_page_and_a_stale_link():
+    first = new_app()
+    pid = create_project(first, "最近的一篇")
+    at = new_app()  # a new browser session without a project in its address
+    assert "最近的文稿" in texts(at)
+    at.button(key=f"recent.{pid}").click().run()
+    assert at.query_params["p"] == pid and "第1步 · 立意" in texts(at)
+
+    ProjectStore().delete(pid)
+    gone = new_app(p=pid)
+    assert "这个文稿已被删除" in texts(gone)
+    assert "欢迎使用写作教练" in texts(gone)
+    assert "p" not in gone.query_params
