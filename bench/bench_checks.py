@@ -83,11 +83,11 @@ def draft_of(chars: int) -> str:
 def revised(text: str) -> str:
     """A deterministic second version: reworded phrases, a deleted and an added sentence every so often,
     and one paragraph moved to the end."""
-    swaps = [("加强", "强化"), ("提高", "提升"), ("工作", "工作"), ("截止", "截至"), ("认真", "切实")]
-    sentences = re.findall(r"[^。！？\n]*[。！？]|\n|[^。！？\n]+$", text)
+    swaps = [("加强", "强化"), ("提高", "提升"), ("重要", "关键"), ("工作", "事务"), ("认真", "切实")]
+    sentences = re.findall(r"[^。！？\n]*[。！？]|\n|[^。！？\n]+", text)
     out = []
     for i, s in enumerate(sentences):
-        if i % 23 == 7:
+        if i % 23 == 7 and s != "\n":
             continue  # deleted
         if i % 11 == 3:
             a, b = swaps[i % len(swaps)]
