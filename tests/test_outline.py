@@ -125,6 +125,22 @@ def test_from_corpus_headings_matches_the_hand_written_outline(seed_texts):
     assert from_corpus.roots[1].line == 8
 
 
+def test_outline_of_a_project_from_its_outline_or_its_sections():
+    from coach.checks.outline import outline_of_project
+    from coach.project import Project, Section
+
+    with_outline = Project(outline="一、提高认识\n（一）统一思想\n二、明确目标")
+    assert shape(outline_of_project(with_outline)) == [(1, "提高认识"), (2, "统一思想"), (1, "明确目标")]
+    from_sections = Project(sections=[Section("一、提高认识"), Section("三、明确目标"), Section("(三)转变作风")])
+    outline = outline_of_project(from_sections)
+    assert [(n.level, n.text, n.marker) for n in outline.roots] == [
+        (1, "提高认识", "一、"), (1, "明确目标", "三、"), (1, "转变作风", "(三)")
+    ]
+    rules = {f.rule for f in check_outline(outline)}
+    assert {"outline.sequence", "outline.marker-punct"} <= rules
+    assert all(f.line is None for f in check_outline(outline))  # no text lines to point at
+
+
 # ---------------------------------------------------------------- rendering
 
 

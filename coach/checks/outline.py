@@ -172,6 +172,14 @@ class Outline:
         return cls(roots=nodes, style="sections")
 
 
+def outline_of_project(project: Any) -> Outline:
+    """The outline of a ``coach.project.Project``: its outline text (搭骨) when there is one, else the
+    headings of its sections (填肉)."""
+    if getattr(project, "outline", "").strip():
+        return parse_outline(project.outline)
+    return Outline.from_headlines([s.heading for s in getattr(project, "sections", []) if s.heading.strip()])
+
+
 def _build_tree(flat: list[OutlineNode]) -> list[OutlineNode]:
     """Attach each node to the nearest earlier node of a smaller level (a skipped level stays visible as a
     gap between the parent's and the child's ``level``)."""
@@ -1073,6 +1081,7 @@ __all__ = [
     "canonical_marker",
     "check_outline",
     "embed_with",
+    "outline_of_project",
     "OverlapScore",
     "lexical_overlap",
     "overlap_scores",
