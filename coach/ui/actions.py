@@ -16,7 +16,7 @@ from coach.ui.versions import add_snapshot, auto_label
 
 def move_to_step(project: Project, old_key: str, old_name: str, new_key: str) -> None:
     """Leaving a step keeps a version of the draft — once there is text beyond the title."""
-    if status.STARTED["tianrou"](project) or status.STARTED["xiurong"](project):
+    if status.STARTED["tianrou"](project) or project.draft.strip():
         add_snapshot(project, auto_label(old_name), old_key)
     project.current_step = new_key
 

@@ -30,7 +30,9 @@ STARTED: dict[str, Callable[[Project], bool]] = {
     "liyi": _brief_started,
     "dagu": lambda p: bool(p.outline.strip()),
     "tianrou": lambda p: bool(p.opening.strip() or p.closing.strip() or any(s.body.strip() for s in p.sections)),
-    "xiurong": lambda p: bool(p.draft.strip()),
+    # 修容 works on the assembled text until the writer edits it: being there with text counts as started
+    "xiurong": lambda p: bool(p.draft.strip() or (p.current_text().strip() and (
+        p.current_step == "xiurong" or any(v.step == "xiurong" for v in p.versions)))),
     "chengqi": lambda p: bool(p.versions),
 }
 

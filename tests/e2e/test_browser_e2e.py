@@ -190,6 +190,8 @@ def test_a_new_project_through_all_five_steps_to_a_word_file(app_server, page, m
     # 修容
     go_step(page, "4. 修容")
     page.get_by_text("第4步 · 修容").wait_for()
+    page.locator("mark").first.wait_for()  # the findings are highlighted in the draft
+    shot(page, "04-xiurong-findings")
     page.get_by_role("button", name="应用全部安全修改").click()
     settle(page)
     page.get_by_text("已自动修改").wait_for()
