@@ -253,29 +253,6 @@ def test_uploads_keep_good_files_and_explain_bad_ones(tmp_path):
     assert [f.name for f in uploads.list_corpus_files(folder)] == ["逃逸.txt"]
 
 
-# --- the numpy query encoder matches sentence-transformers --------------------------------------------
-
-def test_static_encoder_gives_the_same_vectors_as_sentence_transformers(built_model_path):
-    from coach.embed import load_embedder
-    from coach.ui.static_encoder import load_static_encoder
-
-    texts = ["学习是办公室干部的立身之本", "", "ABC xyz 2025年", "截止5月15日,各各单位已上报。" * 20, "　全角空格 ＡＢＣ"]
-    fast = load_static_encoder(built_model_path)
-    assert fast is not None
-    reference = load_embedder(str(built_model_path)).encode(texts, normalize_embeddings=True, convert_to_numpy=True)
-    got = fast.encode(texts, normalize_embeddings=True)
-    assert got.shape == reference.shape
-    assert np.abs(got - reference).max() < 1e-5
-
-
-def test_static_encoder_declines_other_models(tmp_path):
-    from coach.ui.static_encoder import load_static_encoder
-
-    (tmp_path / "modules.json").write_text('[{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"}]')
-    assert load_static_encoder(tmp_path) is None
-    assert load_static_encoder(tmp_path / "missing") is None
-
-
 @pytest.mark.parametrize("raw,expected", [("a*b_c", "a\\*b\\_c"), ("<b>x</b>", "\\<b\\>x\\</b\\>"), ("$x$", "\\$x\\$")])
 def test_markdown_escape(raw, expected):
     from coach.ui.text import md_escape

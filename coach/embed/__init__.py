@@ -103,6 +103,22 @@ def ensure_default_model(progress: bool = False) -> Path:
     return build_default_model(folder, progress=progress)
 
 
+def load_encoder(name_or_path: str | Path | None = None):
+    """What indexing and search embed with: ``encode(texts, normalize_embeddings=…)`` like
+    ``SentenceTransformer.encode``. For a static-embedding model (the default) that is a numpy evaluation
+    of the same saved model (``static_numpy``: same vectors, no torch import, about 5 s faster to start and
+    450 MB lighter); any other model is loaded with sentence-transformers (``load_embedder``)."""
+    from coach.embed.static_numpy import load_static_encoder
+
+    chosen = _resolve(name_or_path)
+    folder = ensure_default_model() if chosen is None else Path(chosen).expanduser()
+    if folder.is_dir():
+        encoder = load_static_encoder(folder)
+        if encoder is not None:
+            return encoder
+    return load_embedder(name_or_path)
+
+
 def load_embedder(name_or_path: str | Path | None = None) -> "SentenceTransformer":
     """Load the embedding model. None: ``COACH_EMBED_MODEL`` if set, else the default model (built
     on first use). Loads only local files; a missing or broken model raises ``ModelError``."""

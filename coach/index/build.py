@@ -100,7 +100,7 @@ def build_index(
     """Ingest ``corpus`` (default: the seeds plus the writer's uploads), embed every passage and
     write FAISS + BM25 + passages + manifest into ``out`` (default: the app's index folder)."""
     from coach.corpus import ingest_paths
-    from coach.embed import load_embedder, model_id
+    from coach.embed import load_encoder, model_id
 
     report = progress or (lambda stage, done, total: None)
     folder = Path(out) if out is not None else config.default_index_dir()
@@ -130,7 +130,7 @@ def build_index(
         detail = "；".join(p.message for p in problems) if problems else "文件夹里没有 .txt、.md 或 .docx 文件"
         raise IndexError_(f"语料里没有可以建立索引的内容（{detail}）。请放入至少一篇讲话稿后再构建。")
 
-    embedder = embedder or load_embedder(chosen)
+    embedder = embedder or load_encoder(chosen)
     vectors = []
     texts = [p.text for p in passages]
     for start in range(0, len(texts), ENCODE_BATCH):

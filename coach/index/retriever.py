@@ -93,7 +93,7 @@ class Retriever:
     def load(cls, folder: Path | str, model: str | None = None, embedder=None) -> "Retriever":
         """Open the index in ``folder``. ``model`` (name or path) must be the one that built it;
         None means the model the manifest names."""
-        from coach.embed import load_embedder, model_id
+        from coach.embed import load_encoder, model_id
 
         folder = Path(folder)
         manifest = Manifest.load(folder)
@@ -114,7 +114,7 @@ class Retriever:
                 f"清单记录 {manifest.passage_count} 条）。请运行 coach index build --force 重新构建索引。"
             )
         if embedder is None:
-            embedder = load_embedder(chosen or manifest.model)
+            embedder = load_encoder(chosen or manifest.model)
         return cls(folder, manifest, passages, dense, lexical, embedder)
 
     # --- search -------------------------------------------------------------------------------

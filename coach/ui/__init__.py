@@ -13,6 +13,6 @@
 - ``exports``   — the files the writer can download at any step;
 - ``uploads``   — the writer's own speeches, checked and kept in ``data_dir()/corpus``;
 - ``rebuild``   — rebuilding the index in a child process, with progress;
-- ``static_encoder`` — query embeddings for the default model without torch (keeps the server small);
+- (query embeddings without torch live in ``coach.embed.static_numpy``, used through ``coach.embed.load_encoder``);
 - ``text``      — small formatting helpers (times, counts, Markdown escaping, text to copy).
 """

@@ -1,7 +1,7 @@
 """Rebuild the app's search index in a child process and report progress line by line.
 
 Why a child process: building embeds every passage with sentence-transformers (torch), which the
-server otherwise never imports (see ``static_encoder``); doing it in a child keeps the server's memory
+server otherwise never imports (see ``coach.embed.static_numpy``); doing it in a child keeps the server's memory
 small and a crash during a build cannot take the writer's session down. The child prints one JSON object
 per line: ``{"stage", "done", "total"}`` while working, then ``{"result": …}`` or ``{"error": "…"}``.
 

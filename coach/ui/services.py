@@ -63,18 +63,11 @@ def open_retriever(folder: Path | None = None):
     """The retriever over the built index. Raises ``CoachError`` with a Chinese message when the index
     is missing or broken; the app shows it and offers to build the index.
 
-    Queries are embedded with the numpy ``StaticEncoder`` when the index was built with a static model
-    (the default), so the server never imports torch; otherwise with ``coach.embed``."""
-    from coach.index import Manifest, Retriever
-    from coach.ui.static_encoder import load_static_encoder
+    For the default static model queries are embedded with numpy (``coach.embed.load_encoder``), so the
+    server never imports torch."""
+    from coach.index import Retriever
 
-    folder = Path(folder or index_dir())
-    manifest = Manifest.load(folder)
-    chosen = config.embed_model_setting()
-    encoder = None
-    if chosen is None or Path(chosen).expanduser() == Path(manifest.model).expanduser():
-        encoder = load_static_encoder(manifest.model)
-    return Retriever.load(folder, embedder=encoder)
+    return Retriever.load(Path(folder or index_dir()))
 
 
 def index_key(folder: Path | None = None) -> str:

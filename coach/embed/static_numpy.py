@@ -1,13 +1,15 @@
-"""Query embeddings for the app without torch: the default static model, evaluated with numpy.
+"""Embeddings without torch: a saved sentence-transformers static model, evaluated with numpy.
 
 The default embedding model (``gemma-static-zh``) is a sentence-transformers ``StaticEmbedding`` followed
 by ``Normalize``: tokenise without special tokens, average the token rows, scale to unit length. That is
-a table lookup and a mean, so the app does it with ``tokenizers`` + ``safetensors`` + numpy instead of
-importing torch and sentence-transformers, which alone take about 450 MB of the server's memory budget
-(600 MB, see BENCHMARKS.md). Any other model (a transformer chosen with ``COACH_EMBED_MODEL``) is not a
-static table, so ``load_static_encoder`` returns None and the app falls back to ``coach.embed``.
+a table lookup and a mean, so search and indexing do it with ``tokenizers`` + ``safetensors`` + numpy
+instead of importing torch and sentence-transformers, which alone take about 450 MB of the app server's
+memory budget (600 MB, see BENCHMARKS.md) and ~5 s of every command's start. The model on disk is still a
+plain sentence-transformers model. Any other model (a transformer chosen with ``COACH_EMBED_MODEL``) is not
+a static table, so ``load_static_encoder`` returns None and ``coach.embed.load_encoder`` falls back to
+sentence-transformers.
 
-tests/test_app_units.py checks that this gives the same vectors as sentence-transformers.
+tests/test_embed.py checks that this gives the same vectors as sentence-transformers.
 """
 
 from __future__ import annotations
