@@ -182,3 +182,12 @@ def test_english_lines_quoting_chinese_terms_keep_their_punctuation():
     fs = lint(text)
     assert all(f.line == 2 for f in fs)
     assert {f.rule for f in fs} == {"halfwidth-comma", "halfwidth-period"}
+
+
+def test_markup_in_a_chinese_line_does_not_hide_its_errors():
+    from coach.lint import lint
+
+    text = "</script>。截止5月15日，各单位已上报。"
+    assert any(f.family == "confusable" and text[f.start:f.end].startswith("截止") for f in lint(text))
+    # a line of English prose that quotes a Chinese term is still left alone
+    assert lint("The term 截止 is not the same as the other one.") == []

@@ -29,7 +29,11 @@ _PROTECTED = re.compile(
 )
 _FIELD = re.compile(r"\{(\w+)\}")
 _NEWLINE = re.compile("\n")
+# A line is English prose when it has more Latin letters than Chinese characters AND at least three Latin words:
+# "</script>。截止5月15日。" has more letters but one word (Chinese prose with a tag in it, still checked).
 _LATIN = re.compile("[A-Za-z]")
+_LATIN_WORD = re.compile("[A-Za-z]+")
+_MIN_LATIN_WORDS = 3
 _HAN = compile_pattern(r"\p{Han}")
 # A cap per rule so that a megabyte of garbage cannot produce a million findings.
 MAX_FINDINGS_PER_RULE = 5000
@@ -160,7 +164,8 @@ class Linter:
                 a = line_starts[i]
                 b = line_starts[i + 1] - 1 if i + 1 < len(line_starts) else n
                 seg = text[a:b]
-                latin_line[i] = len(_LATIN.findall(seg)) > len(_HAN.findall(seg))
+                latin_line[i] = (len(_LATIN.findall(seg)) > len(_HAN.findall(seg))
+                                 and len(_LATIN_WORD.findall(seg)) >= _MIN_LATIN_WORDS)
             return latin_line[i]
 
         for c in self._compiled:

@@ -74,7 +74,7 @@ class Rule:
     window: int = 20
     genres: tuple[str, ...] = ()
     protect: bool = True
-    skip_latin_lines: bool = True  # a line with more Latin letters than Chinese characters is not checked
+    skip_latin_lines: bool = True  # a line of English prose (more Latin letters than Chinese characters, 3+ words) is not checked
     flags: tuple[str, ...] = ()
     origin: str = ""  # the file the rule came from
 
