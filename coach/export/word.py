@@ -18,6 +18,7 @@ python-docx's ``run.font.name`` only fills the Latin font slots, so every run an
 from __future__ import annotations
 
 import io
+import math
 import os
 import tempfile
 import unicodedata
@@ -49,9 +50,13 @@ TITLE_FONT = "方正小标宋简体"
 PAGE_NUMBER_FONT = "宋体"
 HEADING_FONTS = {1: "黑体", 2: "楷体_GB2312", 3: BODY_FONT, 4: BODY_FONT}
 
-# char pitch of the grid: 156 mm / 28 chars; Word stores the difference from the 16 pt default in 1/4096 pt
+# 28 characters a line. A "linesAndChars" grid with charSpace -848 (the value Word templates use) was rendered
+# by LibreOffice 7.4 with about 17 characters a line, each character snapped to two grid cells (checked by
+# converting an export to PDF). A "lines" grid plus a slightly condensed character spacing gives 28 a line in
+# both: 156 mm / 28 = 15.79 pt a character, so 16 pt characters are condensed by 0.25 pt (in 1/20 pt units,
+# rounded away from zero so rounding in a renderer never pushes the 28th character onto the next line).
 _TEXT_WIDTH_PT = (PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM) / 25.4 * 72
-CHAR_SPACE = round((_TEXT_WIDTH_PT / CHARS_PER_LINE - BODY_PT) * 4096)
+CHAR_SPACING_TWENTIETHS = math.floor((_TEXT_WIDTH_PT / CHARS_PER_LINE - BODY_PT) * 20)
 
 # the page number's dashes sit 7 mm below the text block: the footer line (18 pt exact ≈ 6.35 mm) is centred
 # on 35 - 7 = 28 mm above the page edge, so its bottom (Word's "footer distance") is ≈ 25 mm
@@ -118,6 +123,21 @@ def _base_paragraph_format(fmt, first_line_chars: float = 2) -> None:
         fmt.first_line_indent = Twips(first_line_chars * BODY_PT * 20)
 
 
+def _set_character_spacing(style_element, twentieths: int) -> None:
+    """w:spacing in the style's run properties; the schema wants it before w:sz."""
+    rpr = style_element.get_or_add_rPr()
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        anchor = next((rpr.find(qn(tag)) for tag in ("w:w", "w:kern", "w:position", "w:sz", "w:szCs")
+                       if rpr.find(qn(tag)) is not None), None)
+        if anchor is not None:
+            anchor.addprevious(spacing)
+        else:
+            rpr.append(spacing)
+    spacing.set(qn("w:val"), str(twentieths))
+
+
 def _set_outline_level(style, level: int) -> None:
     style.element.get_or_add_pPr().get_or_add_outlineLvl().set(qn("w:val"), str(level - 1))
 
@@ -134,9 +154,8 @@ def _setup_document(doc) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
 
     # document defaults: 3号仿宋, Chinese language, no theme fonts
     defaults = doc.styles.element.find(qn("w:docDefaults"))
@@ -153,6 +172,7 @@ def _setup_document(doc) -> None:
 
     normal = doc.styles["Normal"]
     set_run_fonts(normal.element, BODY_FONT, BODY_PT)
+    _set_character_spacing(normal.element, CHAR_SPACING_TWENTIETHS)
     _base_paragraph_format(normal.paragraph_format)
     normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _set_indent_chars(normal.element, first_line=2)
