@@ -124,6 +124,17 @@ def cb_new_project(name_key: str) -> None:
     st.session_state["flash"] = ("success", f"已新建文稿《{project.name}》，从第一步“立意”开始。")
 
 
+def cb_new_sample_project() -> None:
+    sample = actions.sample_project()
+    try:
+        project, _rev = store().create(sample.name, project=sample)
+    except CoachError as exc:
+        st.session_state["flash"] = ("error", str(exc))
+        return
+    open_project(project.id)
+    st.session_state["flash"] = ("success", "已打开示例文稿：一篇真实的讲话稿，可以在每一步试试检查、范例和教练。")
+
+
 def cb_open_project(select_key: str) -> None:
     chosen = st.session_state.get(select_key)
     known = {s.id for s in store().list()}
@@ -1118,6 +1129,8 @@ def welcome() -> None:
     )
     st.text_input("给新文稿起个名字", key="welcome_name", placeholder="例如：在全市办公室系统业务培训会上的讲话")
     st.button("新建文稿", key="welcome_new", type="primary", on_click=cb_new_project, args=("welcome_name",))
+    st.caption("第一次使用？可以先打开一篇示例讲话稿，在每一步看看检查、范例和教练怎么工作。")
+    st.button("打开示例文稿", key="welcome_sample", on_click=cb_new_sample_project)
     try:
         summaries = store().list()
     except CoachError:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from coach.store import ProjectStore
 
-from app_helpers import APP, create_project, new_app, texts, widget  # noqa: E402
+from app_helpers import APP, assert_ok, create_project, go, new_app, texts, widget  # noqa: E402
 
 
 def test_welcome_then_new_project_opens_liyi():
@@ -160,3 +160,28 @@ def test_recent_projects_on_the_welcome_page_and_a_stale_link():
     assert "这个文稿已被删除" in texts(gone)
     assert "欢迎使用写作教练" in texts(gone)
     assert "p" not in gone.query_params
+
+
+def test_sample_project_from_the_welcome_page_has_every_part_to_try():
+    at = new_app()
+    at.button(key="welcome_sample").click().run()
+    shown = texts(at)
+    assert "第1步 · 立意" in shown and "已打开示例文稿" in shown
+    (summary,) = ProjectStore().list()
+    project, _ = ProjectStore().load(summary.id)
+    assert project.name.startswith("示例：")
+    assert project.brief.genre == "讲话稿" and project.brief.thesis
+    # the speech's own three parts, with their text, and its outline down to （一）
+    assert [s.heading[:2] for s in project.sections] == ["一、", "二、", "三、"]
+    assert all(len(s.body) > 200 for s in project.sections)
+    assert "（四）严守纪律界限，做作风建设的道德先锋" in project.outline
+    # its anonymisation marks are what 修容 must flag before export
+    from coach.lint import lint
+
+    assert any(f.family == "placeholder" for f in lint(project.current_text()))
+    # every step opens on it without an error, and 修容 lists the placeholders
+    for key in ("dagu", "tianrou", "xiurong", "chengqi"):
+        go(at, key)
+        assert_ok(at)
+        if key == "xiurong":
+            assert "“XX”是占位符" in texts(at)

@@ -101,3 +101,28 @@ def accept_edit(project: Project, step_key: str, message_index: int, edit_index:
     if not 0 <= edit_index < len(edits):
         return False
     return services.apply_edit(project, edits[edit_index])
+
+
+SAMPLE_SPEECH = "002_4cf813356daf6edd.txt"
+
+
+def sample_project() -> Project:
+    """A published speech from the seeds as a project, so a first-time writer can try every step on real
+    material (its checks, examples and coach) before starting their own. Its XX marks stay in: they are
+    exactly what 修容 must catch before export."""
+    from coach import config
+    from coach.coaching.samples import speech_project
+
+    text = (config.seeds_dir() / SAMPLE_SPEECH).read_text(encoding="utf-8")
+    project = speech_project(
+        text,
+        thesis="提高思想认识、聚焦多维并重、严格纪律学风，把办公室干部培养成“三服务”的行家里手。",
+        occasion="XX县党政办公室业务工作培训会",
+    )
+    project.name = "示例：在XX县党政办公室业务工作培训会上的讲话"
+    project.brief.title = "在XX县党政办公室业务工作培训会上的讲话"
+    project.brief.direction = "下行文"
+    project.brief.audience = "全县党政办公室系统干部职工"
+    project.brief.leader_intent = "讲清培训的意义，提出能力要求，严明培训纪律"
+    project.brief.speaking_minutes = 25
+    return project
