@@ -87,7 +87,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_eval(args: argparse.Namespace) -> int:
+def _cmd_evaluate(args: argparse.Namespace) -> int:
     from coach.eval import evaluate, load_queries
     from coach.index import open_retriever
 
@@ -151,5 +151,5 @@ def register(subparsers) -> None:
     retrieval.add_argument("--index", metavar="DIR")
     retrieval.add_argument("--model", metavar="NAME_OR_PATH")
     retrieval.add_argument("--json", action="store_true")
-    retrieval.set_defaults(func=_cmd_eval)
+    retrieval.set_defaults(func=_cmd_evaluate)
     evaluate.set_defaults(func=lambda args: (evaluate.print_help(), 2)[1])
