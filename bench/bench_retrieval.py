@@ -62,7 +62,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from coach import config
-    from coach.embed import ensure_default_model, load_embedder
+    from coach.embed import ensure_default_model, load_encoder
     from coach.eval import load_queries
     from coach.index import Retriever, build_index
 
@@ -75,7 +75,7 @@ def main() -> None:
         # of index building), the index goes to a fresh temporary folder
         model_path = ensure_default_model()
         t0 = time.perf_counter()
-        embedder = load_embedder(str(model_path))
+        embedder = load_encoder(str(model_path))  # what `coach` itself embeds with (numpy for the default model)
         load_s = time.perf_counter() - t0
         t0 = time.perf_counter()
         build_index(out=Path(tmp) / "index", model=str(model_path), force=True, embedder=embedder)

@@ -55,14 +55,14 @@ def main() -> None:
 
     from coach.config import seeds_dir
     from coach.corpus.types import Passage
-    from coach.embed import ensure_default_model, load_embedder
+    from coach.embed import ensure_default_model, load_encoder
     from coach.index.dense import HNSW_THRESHOLD, build_dense_index, search_dense
     from coach.index.retriever import Retriever
     from coach.index.tokenize import lexical_tokens
 
     with tempfile.TemporaryDirectory() as tmp:
         model_path = ensure_default_model()
-        embedder = load_embedder(str(model_path))
+        embedder = load_encoder(str(model_path))  # what `coach` itself embeds with (numpy for the default model)
 
         sentences = []
         for path in sorted(seeds_dir().glob("*.txt")):
