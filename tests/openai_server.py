@@ -84,6 +84,7 @@ class OpenAIServer:
         self._stopping = threading.Event()
         #: set while a "pause_after_first" answer is waiting for its release
         self.paused = threading.Event()
+        self._pausing = 0  # answers now holding back; "paused" stays set while any is (handlers overlap)
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -92,6 +93,17 @@ class OpenAIServer:
         """Queue behaviours for the next requests (then fall back to ``default``)."""
         with self._lock:
             self._queue.extend(behaviours)
+
+    def _pause_begins(self) -> None:
+        with self._lock:
+            self._pausing += 1
+            self.paused.set()
+
+    def _pause_ends(self) -> None:
+        with self._lock:
+            self._pausing -= 1
+            if not self._pausing:
+                self.paused.clear()
 
     def _next_behaviour(self) -> Behaviour:
         with self._lock:
@@ -252,11 +264,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._end_chunks()
             return
         for i, piece in enumerate(b.chunks):
-            self._chunk(_delta_event(model, {"content": piece}))
-            if i == 0 and b.mode == "pause_after_first":
-                self.owner.paused.set()
-                (b.release or threading.Event()).wait(30)
-                self.owner.paused.clear()
+            self._send_then_maybe_pause(b, i, _delta_event(model, {"content": piece}))
         if b.mode == "cut":
             # close mid-body: no terminating zero-length chunk, no finish_reason, no [DONE]
             self.wfile.flush()
@@ -276,6 +284,23 @@ class _Handler(BaseHTTPRequestHandler):
         self._chunk(_delta_event(model, {}, finish_reason="stop"))
         self._chunk(b"data: [DONE]\n\n")
         self._end_chunks()
+
+    def _send_then_maybe_pause(self, b: Behaviour, index: int, data: bytes) -> None:
+        """Write one chunk; after the first one of a "pause_after_first" answer, hold until released.
+
+        ``paused`` is set *before* the chunk goes out: a fast client that has read the chunk must
+        already see the server paused (setting it after the write was a race that failed CI).
+        """
+        pausing = index == 0 and b.mode == "pause_after_first"
+        if pausing:
+            self.owner._pause_begins()
+        try:
+            self._chunk(data)
+            if pausing:
+                (b.release or threading.Event()).wait(30)
+        finally:
+            if pausing:
+                self.owner._pause_ends()
 
     def _answer_ollama(self, b: Behaviour, body: dict[str, Any]) -> None:
         """Ollama's /api/chat: one JSON object per line, the last with done=true and done_reason."""
@@ -299,11 +324,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         chunks = [] if b.mode == "empty" else b.chunks
         for i, piece in enumerate(chunks):
-            self._chunk(line(piece))
-            if i == 0 and b.mode == "pause_after_first":
-                self.owner.paused.set()
-                (b.release or threading.Event()).wait(30)
-                self.owner.paused.clear()
+            self._send_then_maybe_pause(b, i, line(piece))
         if b.mode == "cut":
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_RDWR)
