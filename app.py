@@ -83,7 +83,9 @@ def ensure_workspace() -> None:
 
 
 def change(mutate: Callable[[Project], Any], what: str, **kw) -> bool:
+    """Every edit, saved at once; undoable ones go on the undo stack of the step on screen."""
     w = ws()
+    kw.setdefault("scope", current_step_key())
     return w.change(mutate, what, **kw) if w else False
 
 
@@ -212,7 +214,7 @@ def cb_set_brief(field: str, key: str, label: str) -> None:
     if field in ("target_chars", "speaking_minutes") and value is not None:
         value = int(value) or None
     change(lambda p: setattr(p.brief, field, value if value is not None else _brief_default(field)),
-           f"修改了“{label}”")
+           f"修改“{label}”", undoable=True, coalesce=f"brief.{field}", refresh_widgets=False)
 
 
 def _brief_default(field: str):
@@ -238,10 +240,16 @@ def cb_overwrite() -> None:
         w.overwrite_with_mine()
 
 
-def cb_undo() -> None:
+def cb_undo(scope: str) -> None:
     w = ws()
     if w:
-        w.undo()
+        w.undo(scope)
+
+
+def cb_redo(scope: str) -> None:
+    w = ws()
+    if w:
+        w.redo(scope)
 
 
 # --- sidebar -------------------------------------------------------------------------------------
@@ -633,6 +641,7 @@ def page_liyi(step) -> None:
                 _brief_text_input("signature", "署名（发文机关）", "例如：××市人民政府办公室")
             with c8:
                 _brief_text_input("date", "成文日期", "例如：2026年11月22日")
+        undo_button()
     with right:
         st.markdown("##### 立意检查")
         show_findings(check_run().findings.get(step.key, []), empty="立意卡完整，没有发现问题。")
@@ -656,7 +665,7 @@ def _brief_text_area(field: str, label: str, placeholder: str, height: int = 100
 
 def cb_set_outline(key: str) -> None:
     value = st.session_state.get(key) or ""
-    change(lambda p: actions.set_outline(p, value), "修改了提纲")
+    change(lambda p: actions.set_outline(p, value), "修改提纲", undoable=True, coalesce="outline")
 
 
 def cb_renumber() -> None:
@@ -728,7 +737,8 @@ def page_dagu(step) -> None:
 
 def cb_set_part(part: str, key: str, index: int | None = None) -> None:
     value = st.session_state.get(key) or ""
-    change(lambda p: actions.set_part(p, part, value, index), "修改了正文")
+    change(lambda p: actions.set_part(p, part, value, index), "修改正文", undoable=True,
+           coalesce=f"part.{part}.{index}")
 
 
 def cb_merge_orphan(source: int, select_key: str) -> None:
@@ -815,7 +825,7 @@ def show_section_indicators(step) -> None:
 
 def cb_set_draft(key: str) -> None:
     value = st.session_state.get(key) or ""
-    change(lambda p: setattr(p, "draft", value), "修改了全文")
+    change(lambda p: setattr(p, "draft", value), "修改全文", undoable=True, coalesce="draft")
 
 
 def cb_reassemble() -> None:
@@ -827,10 +837,9 @@ def cb_apply_fix(rule: str, start: int, end: int) -> None:
     applied: list = []
     change(lambda p: applied.append(actions.apply_lint_fix(p, rule, start, end)), "按检查结果修改", undoable=True,
            refresh_widgets=True)
-    if applied and applied[0]:
-        ws().undo_stack[-1].label = f"把“{applied[0]['before']}”改为“{applied[0]['after']}”"
+    if applied and applied[0] and ws().last_entry:
+        ws().last_entry.label = f"把“{applied[0]['before']}”改为“{applied[0]['after']}”"
     else:
-        ws().undo_stack.pop()  # nothing changed: nothing to undo
         st.session_state["flash"] = ("warning", "全文已经变了，这条修改不再适用。请看更新后的问题清单。")
 
 
@@ -839,17 +848,27 @@ def cb_apply_safe_fixes() -> None:
     change(lambda p: count.append(actions.apply_all_safe_fixes(p)), "应用全部安全修改", undoable=True,
            refresh_widgets=True)
     if count and count[0]:
-        ws().undo_stack[-1].label = f"应用全部安全修改（{count[0]}处）"
+        if ws().last_entry:
+            ws().last_entry.label = f"应用全部安全修改（{count[0]}处）"
         st.session_state["flash"] = ("success", f"已自动修改{count[0]}处，可以撤销。")
     else:
-        ws().undo_stack.pop()
         st.session_state["flash"] = ("info", "没有可以自动修改的地方。")
 
 
 def undo_button() -> None:
+    """Undo and redo for the step on screen only: they name what they will do and never reach into
+    what was written on another step."""
     w = ws()
-    if w.can_undo:
-        st.button(f"撤销：{w.undo_label}", key="undo", on_click=cb_undo, icon=":material/undo:")
+    scope = current_step_key()
+    undo, redo = w.undo_entry(scope), w.redo_entry(scope)
+    if undo is None and redo is None:
+        return
+    row = st.container(horizontal=True)  # not columns: this sits inside columns already
+    if undo is not None:
+        row.button(f"撤销：{undo.label}", key="undo", on_click=cb_undo, args=(scope,), icon=":material/undo:",
+                  help="只撤回这一步里的这次修改，其他步骤写的内容不受影响")
+    if redo is not None:
+        row.button(f"重做：{redo.label}", key="redo", on_click=cb_redo, args=(scope,), icon=":material/redo:")
 
 
 def page_xiurong(step) -> None:
@@ -943,7 +962,8 @@ def cb_restore_version(select_key: str) -> None:
     label: list = []
     change(lambda p: label.append(actions.restore_version(p, vid)), "恢复版本", undoable=True, refresh_widgets=True)
     if label and label[0] is not None:
-        ws().undo_stack[-1].label = f"恢复版本“{label[0]}”"
+        if ws().last_entry:
+            ws().last_entry.label = f"恢复版本“{label[0]}”"
         st.session_state["flash"] = ("success", f"已把版本“{label[0]}”恢复为当前全文，可以撤销。")
 
 

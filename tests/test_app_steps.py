@@ -62,6 +62,31 @@ def test_dagu_outline_checks_picture_renumber_and_undo():
     assert saved(pid).outline == OUTLINE
 
 
+def test_undo_of_a_renumbering_stays_on_dagu_and_never_erases_later_work():
+    at = new_app()
+    pid = create_project(at)
+    write_outline(at)
+    at.button(key="renumber").click().run()
+    write_section(at, "一、学习是办公室干部的立身之本", "学习是立身之本，要持之以恒。")
+    go(at, "xiurong")
+    widget(at, "text_area", "draft").input("全文初稿：学习是立身之本。").run()
+    # 修容 offers to undo only its own edit, never the renumbering made on 搭骨
+    labels = [b.label for b in at.button if b.key in ("undo", "redo")]
+    assert labels == ["撤销：修改全文"]
+    go(at, "tianrou")
+    assert [b.label for b in at.button if b.key == "undo"] == ["撤销：修改正文"]
+    go(at, "dagu")
+    undo = at.button(key="undo")
+    assert undo.label == "撤销：自动重新编号"
+    undo.click().run()
+    p = saved(pid)
+    assert p.outline == OUTLINE
+    assert p.sections[0].body == "学习是立身之本，要持之以恒。"
+    assert p.draft == "全文初稿：学习是立身之本。"
+    at.button(key="redo").click().run()
+    assert saved(pid).outline.splitlines()[1] == "（一）为什么要学"
+
+
 def test_dagu_skeleton_from_a_seed_speech_is_copied_into_the_editor():
     at = new_app()
     pid = create_project(at)

@@ -190,16 +190,71 @@ def test_workspace_saves_detects_a_stale_tab_and_keeps_the_writers_copy():
     assert (saved.brief.thesis, saved.brief.audience) == ("乙的观点", "乙的受众")
 
 
-def test_workspace_undo_restores_the_previous_text():
+def test_workspace_undo_restores_the_previous_text_and_redo_brings_it_back():
     store = ProjectStore()
     project, rev = store.create("撤销")
     ws = Workspace(store, project, rev, StaleProjectError)
     ws.change(lambda p: setattr(p, "draft", "截止5月"), "写")
-    ws.change(lambda p: setattr(p, "draft", "截至5月"), "修改", undoable=True, refresh_widgets=True)
-    assert ws.can_undo and ws.undo_label == "修改" and ws.generation == 1
-    assert ws.undo()
+    ws.change(lambda p: setattr(p, "draft", "截至5月"), "修改", undoable=True, scope="xiurong", refresh_widgets=True)
+    assert ws.undo_entry("xiurong").label == "修改" and ws.generation == 1
+    assert ws.undo_entry("dagu") is None  # it lives on the step where it was made
+    assert ws.undo("xiurong")
     assert store.load(project.id)[0].draft == "截止5月"
-    assert not ws.can_undo
+    assert ws.undo_entry("xiurong") is None and ws.redo_entry("xiurong").label == "修改"
+    assert ws.redo("xiurong")
+    assert store.load(project.id)[0].draft == "截至5月"
+
+
+def test_undoing_a_renumbering_keeps_the_sections_and_draft_written_after_it():
+    # the bug: "撤销：自动重新编号" on 填肉 restored the whole project and erased both sections and the draft
+    from coach.ui import actions
+
+    store = ProjectStore()
+    project, rev = store.create("编号")
+    ws = Workspace(store, project, rev, StaleProjectError)
+    ws.change(lambda p: actions.set_outline(p, "一、加强学习\n(一)为什么学\n二、改进作风"), "提纲")
+    ws.change(actions.renumber_outline, "自动重新编号", undoable=True, scope="dagu")
+    assert ws.project.outline.splitlines()[1] == "（一）为什么学"
+    ws.change(lambda p: actions.set_part(p, "section", "学习是立身之本。", 0), "正文", undoable=True,
+              scope="tianrou", coalesce="part.section.0")
+    ws.change(lambda p: actions.set_part(p, "section", "作风是形象。", 1), "正文", undoable=True,
+              scope="tianrou", coalesce="part.section.1")
+    ws.change(lambda p: setattr(p, "draft", "全文初稿"), "全文", undoable=True, scope="xiurong", coalesce="draft")
+    assert ws.undo_entry("tianrou").label == "正文"  # 填肉 offers only its own last edit
+    assert ws.undo("dagu")
+    saved = store.load(project.id)[0]
+    assert saved.outline.splitlines()[1] == "(一)为什么学"
+    assert [s.body for s in saved.sections] == ["学习是立身之本。", "作风是形象。"]
+    assert saved.draft == "全文初稿"
+
+
+def test_an_undo_that_would_overwrite_newer_text_is_withdrawn():
+    store = ProjectStore()
+    project, rev = store.create("冲突")
+    ws = Workspace(store, project, rev, StaleProjectError)
+    ws.change(lambda p: setattr(p, "draft", "甲"), "修改", undoable=True, scope="xiurong")
+    # 成器 restores a version: the draft 修容 would undo to has changed since
+    ws.change(lambda p: setattr(p, "draft", "乙"), "恢复版本", undoable=True, scope="chengqi")
+    assert ws.undo_entry("xiurong") is None
+    assert not ws.undo("xiurong") and ws.project.draft == "乙"
+    assert ws.undo("chengqi") and ws.project.draft == "甲"
+
+
+def test_typing_commits_in_quick_succession_are_one_undo_step_per_field():
+    store = ProjectStore()
+    project, rev = store.create("打字")
+    ws = Workspace(store, project, rev, StaleProjectError)
+    for text in ("截", "截止", "截止5月"):  # autosave commits at every pause in typing
+        ws.change(lambda p, t=text: setattr(p, "draft", t), "修改全文", undoable=True, scope="xiurong",
+                  coalesce="draft")
+    ws.change(lambda p: setattr(p.brief, "title", "标题"), "修改“标题”", undoable=True, scope="xiurong",
+              coalesce="brief.title")
+    assert ws.undo("xiurong") and ws.project.brief.title == "" and ws.project.draft == "截止5月"
+    assert ws.undo("xiurong") and ws.project.draft == ""
+    assert ws.undo_entry("xiurong") is None
+    # nothing undoable changed (a chat, a pin): no undo step
+    ws.change(lambda p: p.pins.append({"id": "x"}), "收藏", undoable=True, scope="xiurong")
+    assert ws.last_entry is None
 
 
 # --- exports ------------------------------------------------------------------------------------------
