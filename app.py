@@ -18,7 +18,7 @@ from coach import config
 from coach.errors import CoachError
 from coach.project import DIRECTIONS, GENRES, Project
 from coach.steps import STEPS, get_step
-from coach.ui import actions, charts, exports, highlight, outline_view, rebuild, services, uploads, versions
+from coach.ui import actions, autosave, charts, exports, highlight, outline_view, rebuild, services, uploads, versions
 from coach.ui import sections as sections_ui
 from coach.ui import status as status_ui
 from coach.ui.highlight import SEVERITY_LABELS
@@ -339,13 +339,21 @@ def sidebar_corpus() -> None:
 # --- shared page parts -----------------------------------------------------------------------
 
 def flash() -> None:
+    # always one container, message or not: an element that comes and goes above the editors shifts
+    # them, and the browser then rebuilds them and takes the caret out of the box the writer types in
+    slot = st.container()
     message = st.session_state.pop("flash", None)
     if message:
         kind, text = message
-        getattr(st, kind)(text)
+        getattr(slot, kind)(text)
 
 
 def conflict_banner() -> None:
+    with st.container():  # a stable slot, see flash()
+        _conflict_banner()
+
+
+def _conflict_banner() -> None:
     w = ws()
     if w is None:
         return
@@ -764,8 +772,9 @@ def page_tianrou(step) -> None:
     w = ws()
     p = w.project
     heads = outline_view.top_headings(p.outline)
+    slot = st.container()  # a stable slot, see flash()
     if not heads:
-        st.info("提纲里还没有一级标题。先到“搭骨”列出三到五个一级标题，这里就会按标题分成几个部分来写；开头和结尾可以先写。")
+        slot.info("提纲里还没有一级标题。先到“搭骨”列出三到五个一级标题，这里就会按标题分成几个部分来写；开头和结尾可以先写。")
     orphans = sections_ui.orphan_indexes(p.sections, heads)
     options = part_options(p)
     pick_key = "tianrou_pick"
@@ -876,13 +885,15 @@ def page_xiurong(step) -> None:
     p = w.project
     text = p.current_text()
     findings = check_run().findings.get(step.key, [])
-    if not text.strip():
-        st.info("全文还是空的。先在“填肉”里写好各部分，这里会把标题、开头、各部分和结尾组装成全文。")
+    with st.container():  # a stable slot, see flash()
+        if not text.strip():
+            st.info("全文还是空的。先在“填肉”里写好各部分，这里会把标题、开头、各部分和结尾组装成全文。")
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown("##### 全文")
-        if p.draft.strip() and p.draft != p.assemble_draft():
-            st.caption("全文已经单独修改过：在“填肉”里的改动不会自动进入全文，需要时可点“从各部分重新组装”。")
+        with st.container():  # a stable slot, see flash()
+            if p.draft.strip() and p.draft != p.assemble_draft():
+                st.caption("全文已经单独修改过：在“填肉”里的改动不会自动进入全文，需要时可点“从各部分重新组装”。")
         st.text_area("全文（可直接修改）", value=text, key=wkey("draft"), height=320, on_change=cb_set_draft,
                      args=(wkey("draft"),), label_visibility="collapsed")
         b1, b2 = st.columns(2)
@@ -1173,6 +1184,7 @@ def main() -> None:
 
 def _main() -> None:
     ensure_workspace()
+    st.html(autosave.script_tag(), unsafe_allow_javascript=True)
     if ws() is None and st.query_params.get("step"):
         st.query_params.pop("step", None)
     wanted_step = st.query_params.get("step")
