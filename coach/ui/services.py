@@ -127,6 +127,7 @@ def seed_skeletons(folder: str | Path, max_level: int = 2) -> list[Skeleton]:
     """The outline (first ``max_level`` levels) of every speech in ``folder``, for 搭骨 to start from."""
     from coach.checks.outline import Outline, render_outline
     from coach.corpus import ingest_paths, outline_of
+    from coach.corpus.document import derive_title
 
     documents, _problems = ingest_paths([Path(folder)])
     out = []
@@ -135,7 +136,8 @@ def seed_skeletons(folder: str | Path, max_level: int = 2) -> list[Skeleton]:
         outline = Outline.from_headings(headings, doc.text)
         if not outline.roots:
             continue
-        title = doc.title or f"范文 {doc.doc_id[:3]}（{outline.roots[0].text[:16]}……）"
+        # untitled speeches are named after the meeting their opening announces, as their passages are
+        title = doc.title or derive_title(doc.text) or f"范文 {doc.doc_id[:3]}（{outline.roots[0].text[:16]}……）"
         out.append(Skeleton(doc.doc_id, title, render_outline(outline), len(outline.roots)))
     return out
 
