@@ -37,8 +37,8 @@ MODES = ("hybrid", "dense", "lexical")
 #: when cosine + COVERAGE_WEIGHT × (IDF-weighted share of the query's words it contains) reaches it.
 #: At 0.46 on the seeds 64/67 labeled queries keep a hit and 13/17 off-topic queries come back empty
 #: (see BENCHMARKS.md); the static model cannot separate the two completely.
-RELEVANCE_FLOOR = 0.46
-COVERAGE_WEIGHT = 0.5
+RELEVANCE_FLOOR = 0.42
+COVERAGE_WEIGHT = 0.3
 #: a 8-character run shared with the writer's text marks a passage as theirs (see own_documents)
 SHINGLE = 8
 #: share of a corpus document's shingles found in the writer's text from which the document is theirs
@@ -206,6 +206,15 @@ class Retriever:
     def embed_query(self, query: str) -> np.ndarray:
         vec = self.embedder.encode([query], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vec[0], dtype=np.float32)
+
+    def answer_texts(self) -> list[str]:
+        """Per passage, the text it answers for: its own, plus the heading it is the body of. A paragraph
+        search returns a heading's first paragraph in the heading's place (see ``search``), so a query
+        labeled with the heading's words is answered by it."""
+        texts = [p.text for p in self.passages]
+        for heading, body in self._body_of.items():
+            texts[body] = self.passages[heading].text + "\n" + texts[body]
+        return texts
 
     # --- relevance, own documents ---------------------------------------------------------------
 
