@@ -75,6 +75,15 @@ def is_own_text(passage: Any, project_text: str) -> bool:
     return len(text) >= 8 and text in project_text
 
 
+def _search(retriever: Any, query: str, k: int, step: str, positions, kinds, own: str):
+    """Search leaving out the writer's own document (e.g. the sample project's seed speech); retrievers
+    that predate ``exclude_text`` (test doubles) are asked without it."""
+    try:
+        return retriever.search(query, k=k, step=step, positions=positions, kinds=kinds, exclude_text=own or None)
+    except TypeError:
+        return retriever.search(query, k=k, step=step, positions=positions, kinds=kinds)
+
+
 def change_view(before: str, after: str, context: int = 12) -> str:
     """Where an edit changes the text, in a line: …前文【旧→新】后文…"""
     start = 0
@@ -195,9 +204,9 @@ class OfflineCoach:
                 kinds = f.kinds or kinds
         own = _squash("\n".join([project.outline, project.current_text()]))
         try:
-            hits = list(retriever.search(query, k=k + 4, step=step.key, positions=positions, kinds=kinds))
+            hits = list(_search(retriever, query, k + 4, step.key, positions, kinds, own))
             if not hits and (positions or kinds):
-                hits = list(retriever.search(query, k=k + 4, step=step.key))
+                hits = list(_search(retriever, query, k + 4, step.key, None, None, own))
         except Exception as exc:
             log.warning("retrieval failed: %s", type(exc).__name__)
             return [], user_message(exc)
