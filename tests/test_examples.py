@@ -149,3 +149,10 @@ def test_index_format_is_versioned(seed_index_dir, tmp_path):
     (old / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(IndexError_, match="coach index build --force"):
         Manifest.load(old)
+
+
+def test_a_query_word_the_corpus_never_uses_is_expanded_with_its_own_words(seed_retriever):
+    # 踢皮球 is not in the seeds; the embedding model's word vectors lead to their 扯皮 (推诿扯皮)
+    assert "扯皮" in seed_retriever.expansion("几个部门互相踢皮球")
+    # words the corpus uses are left alone
+    assert seed_retriever.expansion("综合协调讲效率") == []

@@ -122,7 +122,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             return max(vals) if vals else None
 
         floors = sorted({round(0.30 + 0.02 * n, 2) for n in range(16)} | {RELEVANCE_FLOOR})
-        calibration = floor_calibration(best, queries, load_offtopic(), floors)
+        # calibrated on dev + test only: the held-out split stays unseen by every setting
+        tuned = [q for q in queries if q.get("split") != "heldout"]
+        calibration = floor_calibration(best, tuned, load_offtopic(), floors)
     if args.json:
         print(json.dumps({**rows, "floor_calibration": calibration}, ensure_ascii=False, indent=1))
         return 0
@@ -136,7 +138,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"{names[mode]:<12}{row[key]:>14.3f}{row['mrr']:>7.3f}{cells}")
     print("（列：划分/类型 的 " + key + "；heldout 是调参之后才写的改写查询，不用于调参）")
     if calibration:
-        print("相关度下限校准（kept：标注查询仍能找到答案的比例；absent：无关查询如实返回“没有相近范文”的比例）")
+        print("相关度下限校准，dev+test 与无关查询（kept：标注查询仍能找到答案的比例；"
+              "absent：无关查询如实返回“没有相近范文”的比例）")
         for row in calibration:
             mark = "  ← 当前下限" if abs(row["floor"] - RELEVANCE_FLOOR) < 1e-9 else ""
             print(f"  下限 {row['floor']:.2f}  kept {row['kept']:.3f}  absent {row['absent']:.3f}{mark}")
