@@ -154,7 +154,7 @@ class Retriever:
         indptr = np.asarray(lexical.scores["indptr"])
         self._df = np.diff(indptr)
         self._indptr = indptr
-        self._indices = np.asarray(lexical.scores["indices"])
+        self._indices = _sorted_columns(np.asarray(lexical.scores["indices"]), indptr)
         self._vocab_words: list[str] | None = None
         self._vocab_vectors: np.ndarray | None = None
 
@@ -226,43 +226,48 @@ class Retriever:
             texts[body] = self.passages[heading].text + "\n" + texts[body]
         return texts
 
-    def _vocabulary(self) -> tuple[list[str], np.ndarray]:
-        """The corpus's words (two characters or more) and their vectors, embedded once on first use."""
+    def _vocabulary(self):
+        """The corpus's words (two characters or more) and a FAISS index of their vectors, built once on
+        first use (FAISS with one thread, like the dense side: numpy's threaded BLAS spin-waits on a busy
+        machine, 8 ms for this product instead of 0.1 ms, measured)."""
         if self._vocab_vectors is None:
+            from coach.index.dense import build_dense_index
+
             words = [w for w in self.lexical.vocab_dict if len(w) >= 2 and w != "\u2205"]
+            vectors = None
             if words:
-                vectors = np.asarray(self.embedder.encode(words, normalize_embeddings=True, convert_to_numpy=True,
-                                                          show_progress_bar=False), dtype=np.float32)
-            else:
-                vectors = np.zeros((0, 1), dtype=np.float32)
+                vectors = build_dense_index(np.asarray(
+                    self.embedder.encode(words, normalize_embeddings=True, convert_to_numpy=True,
+                                         show_progress_bar=False), dtype=np.float32), "flat")
             self._vocab_words, self._vocab_vectors = words, vectors
         return self._vocab_words, self._vocab_vectors
 
-    def expansion(self, query: str) -> list[str]:
-        """Corpus words standing in for the query's words the corpus never uses (see EXPAND_*)."""
+    def expansion(self, query: str | list[str]) -> list[str]:
+        """Corpus words standing in for the query's words the corpus never uses (see EXPAND_*).
+        ``query``: the text, or its lexical tokens."""
         if not EXPAND_NEIGHBOURS:
             return []
-        unknown = [t for t in dict.fromkeys(lexical_tokens(query))
-                   if len(t) >= 2 and t not in self.lexical.vocab_dict]
+        tokens = lexical_tokens(query) if isinstance(query, str) else query
+        unknown = [t for t in dict.fromkeys(tokens) if len(t) >= 2 and t not in self.lexical.vocab_dict]
         if not unknown:
             return []
-        words, vectors = self._vocabulary()
+        words, index = self._vocabulary()
         if not words:
             return []
         asked = np.asarray(self.embedder.encode(unknown, normalize_embeddings=True, convert_to_numpy=True,
                                                 show_progress_bar=False), dtype=np.float32)
         out: list[str] = []
-        for sims in asked @ vectors.T:
-            top = np.argpartition(-sims, min(EXPAND_NEIGHBOURS, len(sims) - 1))[:EXPAND_NEIGHBOURS]
-            out.extend(words[i] for i in top[np.argsort(-sims[top])] if sims[i] >= EXPAND_MIN_COSINE)
+        for vec in asked:
+            ids, sims = search_dense(index, vec, EXPAND_NEIGHBOURS)
+            out.extend(words[i] for i, s_ in zip(ids.tolist(), sims.tolist()) if s_ >= EXPAND_MIN_COSINE)
         return list(dict.fromkeys(out))
 
     # --- relevance, own documents ---------------------------------------------------------------
 
-    def _coverage(self, query: str, candidates: list[int]) -> np.ndarray:
-        """IDF-weighted share of the query's words that each candidate passage (with its headings) contains.
-        Words the corpus never uses weigh the most: a query about 防汛 matches nothing here, however
-        many 工作/会议 it shares."""
+    def _coverage(self, tokens: list[str], candidates: list[int]) -> np.ndarray:
+        """IDF-weighted share of the query's words (``tokens``) that each candidate passage (with its
+        headings) contains. Words the corpus never uses weigh the most: a query about 防汛 matches nothing
+        here, however many 工作/会议 it shares."""
         if not candidates:
             return np.zeros(0)
         vocab = self.lexical.vocab_dict
@@ -270,14 +275,31 @@ class Retriever:
         cand = np.asarray(candidates)
         got = np.zeros(len(cand))
         total = 0.0
-        for token in dict.fromkeys(lexical_tokens(query)):
+        for token in dict.fromkeys(tokens):
             t = vocab.get(token)
             df = int(self._df[t]) if t is not None and t < len(self._df) else 0
             weight = float(np.log((n + 1) / (df + 0.5)))
             total += weight
             if df:
-                got += weight * np.isin(cand, self._indices[self._indptr[t] : self._indptr[t + 1]])
+                docs = self._indices[self._indptr[t] : self._indptr[t + 1]]  # sorted passage ids
+                pos = np.minimum(np.searchsorted(docs, cand), len(docs) - 1)
+                got += weight * (docs[pos] == cand)
         return got / total if total > 0 else got
+
+    def _dense_top(self, qvec: np.ndarray, depth: int, mask: np.ndarray | None, allowed: np.ndarray | None):
+        """Dense top ``depth`` within ``mask``. When the mask keeps most passages (a step's scope, the writer's
+        own speech left out) searching everything a little deeper and dropping the rest is cheaper than
+        FAISS's id selector, whose set of ~10k ids is rebuilt for every query."""
+        n = len(self.passages)
+        if allowed is None or len(allowed) < n // 2:
+            return search_dense(self.dense, qvec, depth, allowed)
+        fetch = min(n, depth * n // len(allowed) + 16)
+        ids, scores = search_dense(self.dense, qvec, fetch)
+        keep = mask[ids]
+        ids, scores = ids[keep][:depth], scores[keep][:depth]
+        if len(ids) < min(depth, len(allowed)) and fetch < n:
+            return search_dense(self.dense, qvec, depth, allowed)
+        return ids, scores
 
     def _cosines(self, qvec: np.ndarray, ids: list[int]) -> np.ndarray:
         if not ids:
@@ -371,12 +393,13 @@ class Retriever:
         if allowed is not None and len(allowed) == 0:
             return Hits(floor=floor, excluded_docs=excluded)
         depth = max(50, 5 * k)
+        tokens = lexical_tokens(query)  # once: jieba is the slowest part of a query
 
         qvec = self.embed_query(query) if mode in ("hybrid", "dense") or floor > 0 else None
         dense_rank: dict[int, int] = {}
         dense_score: dict[int, float] = {}
         if mode in ("hybrid", "dense"):
-            ids, scores = search_dense(self.dense, qvec, depth, allowed)
+            ids, scores = self._dense_top(qvec, depth, mask, allowed)
             for r, (i, s) in enumerate(zip(ids.tolist(), scores.tolist()), start=1):
                 dense_rank[i] = r
                 dense_score[i] = s
@@ -384,10 +407,10 @@ class Retriever:
         lex_rank: dict[int, int] = {}
         lex_score: dict[int, float] = {}
         if mode in ("hybrid", "lexical"):
-            scores = lexical_scores(self.lexical, query, mask)
-            extra = self.expansion(query) if mode == "hybrid" else []
+            scores = lexical_scores(self.lexical, tokens, mask)
+            extra = self.expansion(tokens) if mode == "hybrid" else []
             if extra:
-                more = lexical_scores(self.lexical, " ".join(extra), mask)
+                more = lexical_scores(self.lexical, extra, mask)
                 if more is not None:
                     scores = EXPAND_WEIGHT * more if scores is None else scores + EXPAND_WEIGHT * more
             if scores is not None:
@@ -428,7 +451,7 @@ class Retriever:
             head = order[: max(depth, k)]
             missing = [i for i in head if i not in dense_score]
             cos = dict(zip(missing, self._cosines(qvec, missing).tolist()))
-            cover = self._coverage(query, head)
+            cover = self._coverage(tokens, head)
             for i, c in zip(head, cover.tolist()):
                 relevance[i] = dense_score.get(i, cos.get(i, 0.0)) + COVERAGE_WEIGHT * c
             kept = [i for i in head if relevance[i] >= floor]
@@ -447,6 +470,23 @@ class Retriever:
             for n, i in enumerate(order, start=1)
         ]
         return Hits(hits, absent=not hits and bool(fused), dropped=dropped, floor=floor, excluded_docs=excluded)
+
+
+def _sorted_columns(indices: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """The passage ids of every token's column in ascending order (scipy usually keeps them so; the
+    coverage lookup bisects them)."""
+    if len(indices) < 2:
+        return indices
+    step_down = np.diff(indices) < 0
+    boundaries = indptr[1:-1] - 1
+    boundaries = boundaries[(boundaries >= 0) & (boundaries < len(step_down))]
+    step_down[boundaries] = False
+    if not step_down.any():
+        return indices
+    out = indices.copy()
+    for a, b in zip(indptr[:-1], indptr[1:]):
+        out[a:b].sort()
+    return out
 
 
 def _is_inside(passage_text: str, own_text: str) -> bool:
