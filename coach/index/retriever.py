@@ -150,7 +150,7 @@ class Retriever:
         for i, p in enumerate(passages):
             self._docs.setdefault(p.doc_id, []).append(i)
         self._body_of = self._heading_bodies()
-        self._own_cache: dict[int, tuple[str, ...]] = {}
+        self._own_cache: dict = {}  # writer's text -> own documents / its squashed form
         indptr = np.asarray(lexical.scores["indptr"])
         self._df = np.diff(indptr)
         self._indptr = indptr
@@ -327,6 +327,12 @@ class Retriever:
         self._own_cache[key] = tuple(own)
         return self._own_cache[key]
 
+    def _squashed(self, text: str) -> str:
+        key = ("squashed", hash(text))
+        if key not in self._own_cache:
+            self._own_cache[key] = "".join(text.split())
+        return self._own_cache[key]
+
     def _excluded(self, exclude_docs, exclude_text) -> tuple[str, ...]:
         wanted = set()
         for item in exclude_docs or ():
@@ -441,8 +447,9 @@ class Retriever:
                     if score > fused.get(body, float("-inf")):
                         fused[body] = score
 
-        order = sorted(fused, key=lambda i: (-fused[i], -dense_score.get(i, -1.0), i))
-        own_text = "".join(exclude_text.split()) if exclude_text else ""
+        # only the head can reach the top k, so the own-text check and the floor look at no more
+        order = sorted(fused, key=lambda i: (-fused[i], -dense_score.get(i, -1.0), i))[: max(depth, k)]
+        own_text = self._squashed(exclude_text) if exclude_text else ""
         if own_text:
             order = [i for i in order if not _is_inside("".join(self.passages[i].text.split()), own_text)]
         relevance: dict[int, float] = {}
