@@ -156,3 +156,28 @@ def test_a_query_word_the_corpus_never_uses_is_expanded_with_its_own_words(seed_
     assert "扯皮" in seed_retriever.expansion("几个部门互相踢皮球")
     # words the corpus uses are left alone
     assert seed_retriever.expansion("综合协调讲效率") == []
+
+
+def test_a_heading_example_carries_its_sub_headings(seed_retriever):
+    hits = seed_retriever.search("聚焦多维并重，提升工作的能动性和质效性", k=3, step="搭骨")
+    top = next(h for h in hits if h.passage.text.startswith("二、聚焦多维并重")).to_dict()
+    assert top["outline"] == [
+        "（一）坚定理想信念，做绝对忠诚的政治标兵",
+        "（二）强化服务职能，做保障有力的后勤卫士",
+        "（三）突出能力建设，做履职担当的业务达人",
+        "（四）严守纪律界限，做作风建设的道德先锋",
+    ]
+
+
+def test_an_old_format_index_is_rebuilt_not_skipped(seed_index_dir, built_model_path, tmp_path):
+    import shutil
+
+    from coach.index import build_index
+
+    old = tmp_path / "index"
+    shutil.copytree(seed_index_dir, old)
+    data = json.loads((old / "manifest.json").read_text(encoding="utf-8"))
+    data["format_version"] = 1
+    (old / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    result = build_index(corpus=[], out=old, model=str(built_model_path), include_seeds=True)
+    assert not result.skipped and Manifest.load(old).format_version == FORMAT_VERSION

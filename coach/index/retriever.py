@@ -94,6 +94,8 @@ class Hit:
     dense_score: float | None = None  # cosine similarity
     lexical_score: float | None = None  # BM25
     relevance: float | None = None  # cosine + weighted query-word coverage: what the floor is compared with
+    # for a heading: the headings directly under it, so 搭骨 can show a skeleton, not a lone heading
+    outline: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         p = self.passage
@@ -115,6 +117,7 @@ class Hit:
             "relevance": None if self.relevance is None else round(float(self.relevance), 6),
             # the corpus's own errors in this text (offsets into "text"), for the UI to mark: 各各、十跟手指、全*
             "marks": [dict(m) for m in p.marks],
+            "outline": list(self.outline),
         }
 
 
@@ -150,6 +153,7 @@ class Retriever:
         for i, p in enumerate(passages):
             self._docs.setdefault(p.doc_id, []).append(i)
         self._body_of = self._heading_bodies()
+        self._sub_headings = self._heading_children()
         self._own_cache: dict = {}  # writer's text -> own documents / its squashed form
         indptr = np.asarray(lexical.scores["indptr"])
         self._df = np.diff(indptr)
@@ -157,6 +161,20 @@ class Retriever:
         self._indices = _sorted_columns(np.asarray(lexical.scores["indices"]), indptr)
         self._vocab_words: list[str] | None = None
         self._vocab_vectors: np.ndarray | None = None
+
+    def _heading_children(self) -> dict[int, tuple[str, ...]]:
+        """heading passage -> the labels of the headings one level below it (its part of the skeleton)."""
+        out: dict[int, list[str]] = {}
+        open_by_path: dict[tuple[str, ...], int] = {}
+        for i, p in enumerate(self.passages):
+            if p.kind != "heading" or not p.heading_path:
+                continue
+            key = (p.doc_id, *p.heading_path)
+            open_by_path[key] = i
+            parent = open_by_path.get((p.doc_id, *p.heading_path[:-1]))
+            if parent is not None and len(p.heading_path) > 1:
+                out.setdefault(parent, []).append(p.heading_path[-1])
+        return {i: tuple(v) for i, v in out.items()}
 
     def _heading_bodies(self) -> dict[int, int]:
         """heading passage -> the first paragraph under it (the body it introduces)."""
@@ -473,6 +491,7 @@ class Retriever:
                 dense_score=dense_score.get(i),
                 lexical_score=lex_score.get(i),
                 relevance=relevance.get(i),
+                outline=self._sub_headings.get(i, ()),
             )
             for n, i in enumerate(order, start=1)
         ]
