@@ -181,3 +181,20 @@ def test_an_old_format_index_is_rebuilt_not_skipped(seed_index_dir, built_model_
     (old / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
     result = build_index(corpus=[], out=old, model=str(built_model_path), include_seeds=True)
     assert not result.skipped and Manifest.load(old).format_version == FORMAT_VERSION
+
+
+def test_an_opening_example_comes_with_the_whole_opening(seed_retriever):
+    hits = seed_retriever.search("区委区政府研究决定举行业务培训班", k=3, step="立意")
+    hit = next(h.to_dict() for h in hits if h.passage.doc_id.startswith("001"))
+    # 001's opening: greeting and background, then (after its own three points) 借此机会，我讲三点意见
+    assert hit["unit"].startswith("同志们：") and hit["unit"].endswith("借此机会，我讲三点意见：")
+    assert "三是办公室的平台很难得" not in hit["unit"]
+
+
+def test_a_passage_with_corpus_errors_shows_before_and_after(seed_retriever):
+    p = next(p for p in seed_retriever.passages if "要善于用十跟手指头弹钢琴" in p.text)
+    from coach.index.retriever import Hit
+
+    d = Hit(passage=p, score=1.0, rank=1).to_dict()
+    assert "十根手指头弹钢琴" in d["corrected"] and "十跟手指" not in d["corrected"]
+    assert d["text"] == p.text  # the original stays as written

@@ -96,6 +96,9 @@ class Hit:
     relevance: float | None = None  # cosine + weighted query-word coverage: what the floor is compared with
     # for a heading: the headings directly under it, so 搭骨 can show a skeleton, not a lone heading
     outline: tuple[str, ...] = ()
+    # for an opening or closing passage: the speech's whole opening/closing, the unit 立意/成器 learn from
+    # (greeting → background → purpose → “讲几点意见”); "" when the passage already is all of it
+    unit: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         p = self.passage
@@ -118,6 +121,9 @@ class Hit:
             # the corpus's own errors in this text (offsets into "text"), for the UI to mark: 各各、十跟手指、全*
             "marks": [dict(m) for m in p.marks],
             "outline": list(self.outline),
+            "unit": self.unit,
+            # 修容's before/after: the passage with the corpus's own errors corrected (原文 → 修改)
+            "corrected": corrected_text(p.text, p.marks),
         }
 
 
@@ -154,6 +160,11 @@ class Retriever:
             self._docs.setdefault(p.doc_id, []).append(i)
         self._body_of = self._heading_bodies()
         self._sub_headings = self._heading_children()
+        self._units: dict[tuple[str, str], str] = {}
+        for p in passages:
+            if p.position in ("opening", "closing"):
+                key = (p.doc_id, p.position)
+                self._units[key] = self._units[key] + "\n" + p.text if key in self._units else p.text
         self._own_cache: dict = {}  # writer's text -> own documents / its squashed form
         indptr = np.asarray(lexical.scores["indptr"])
         self._df = np.diff(indptr)
@@ -161,6 +172,10 @@ class Retriever:
         self._indices = _sorted_columns(np.asarray(lexical.scores["indices"]), indptr)
         self._vocab_words: list[str] | None = None
         self._vocab_vectors: np.ndarray | None = None
+
+    def _unit_of(self, p: Passage) -> str:
+        whole = self._units.get((p.doc_id, p.position), "")
+        return whole if whole and whole != p.text else ""
 
     def _heading_children(self) -> dict[int, tuple[str, ...]]:
         """heading passage -> the labels of the headings one level below it (its part of the skeleton)."""
@@ -492,10 +507,24 @@ class Retriever:
                 lexical_score=lex_score.get(i),
                 relevance=relevance.get(i),
                 outline=self._sub_headings.get(i, ()),
+                unit=self._unit_of(self.passages[i]),
             )
             for n, i in enumerate(order, start=1)
         ]
         return Hits(hits, absent=not hits and bool(fused), dropped=dropped, floor=floor, excluded_docs=excluded)
+
+
+def corrected_text(text: str, marks) -> str:
+    """``text`` with every mark that has a replacement applied (non-overlapping, left to right)."""
+    out, pos = [], 0
+    for m in sorted((m for m in marks if m.get("replacement") is not None), key=lambda m: m["start"]):
+        if m["start"] < pos:
+            continue
+        out.append(text[pos : m["start"]])
+        out.append(m["replacement"])
+        pos = m["end"]
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _sorted_columns(indices: np.ndarray, indptr: np.ndarray) -> np.ndarray:
