@@ -430,7 +430,7 @@ class Retriever:
                 mask[self._docs[doc]] = False
         allowed = None if mask is None else np.flatnonzero(mask)
         if allowed is not None and len(allowed) == 0:
-            return Hits(floor=floor, excluded_docs=excluded)
+            return Hits(absent=True, floor=floor, excluded_docs=excluded)
         depth = max(50, 5 * k)
         tokens = lexical_tokens(query)  # once: jieba is the slowest part of a query
 
@@ -511,7 +511,7 @@ class Retriever:
             )
             for n, i in enumerate(order, start=1)
         ]
-        return Hits(hits, absent=not hits and bool(fused), dropped=dropped, floor=floor, excluded_docs=excluded)
+        return Hits(hits, absent=not hits, dropped=dropped, floor=floor, excluded_docs=excluded)
 
 
 def corrected_text(text: str, marks) -> str:
