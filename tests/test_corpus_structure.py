@@ -254,7 +254,10 @@ def test_positions_opening_body_closing(seeds):
     }
     for prefix, closing_text in expected_closing_start.items():
         doc = seed(seeds, prefix)
-        positions = [p.position for p in doc.passages]
+        points = {h.label for h in doc.headings if h.position == "opening"}
+        # the opening's run-in points (001) sit inside the opening though their passages are labelled body
+        positions = ["opening" if p.heading_path and p.heading_path[0] in points else p.position
+                     for p in doc.passages]
         assert positions[0] == "opening"
         # opening*, body*, closing* — in that order, each present
         order = {"opening": 0, "body": 1, "closing": 2}
@@ -273,6 +276,27 @@ def test_positions_opening_body_closing(seeds):
     doc2 = seed(seeds, "002")
     p = next(p for p in doc2.passages if p.text.startswith("同志们，近年来"))
     assert p.position == "body" and p.heading_path == ("二、聚焦多维并重，提升工作的能动性和质效性",)
+
+
+def test_position_labels_checked_by_hand_on_the_seeds(seeds):
+    """What a writer reads as 开头/正文/结尾 next to an example (labels checked by reading every seed)."""
+    def position_of(prefix, start):
+        doc = seed(seeds, prefix)
+        return next(p for p in doc.passages if p.text.startswith(start)).position
+
+    # 001's opening digresses into three points (体会有三点：一是……); they are content, not an opening
+    assert position_of("001", "三是办公室的平台很难得") == "body"
+    assert position_of("001", "办公室工作非常辛苦，也非常锻炼人") == "body"
+    assert position_of("001", "一是办公室的工作很重要") == "body"
+    # … and the opening resumes with the sentence that hands over to the body
+    assert position_of("001", "借此机会，我讲三点意见") == "opening"
+    assert position_of("001", "多年以来，全区党政机关办公室") == "opening"
+    assert position_of("000", "同志们：") == "opening"
+    assert position_of("002", "讲办得及时") == "opening"
+    assert position_of("004", "因此,我们必须时刻保持本领恐慌的危机感") == "opening"
+    assert position_of("003", "办公室是一个单位的神经中枢") == "body"
+    assert position_of("003", "同志们，做好新形态下的办公室工作") == "closing"
+    assert position_of("000", "同志们，做好新时代办公室工作") == "closing"
 
 
 def test_heading_paths_include_markers(seeds):

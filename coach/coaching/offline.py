@@ -75,6 +75,16 @@ def is_own_text(passage: Any, project_text: str) -> bool:
     return len(text) >= 8 and text in project_text
 
 
+def _search(retriever: Any, query: str, k: int, step: str, positions, kinds, own: str, floor: float | None = None):
+    """Search leaving out the writer's own document (e.g. the sample project's seed speech); retrievers
+    that predate ``exclude_text`` (test doubles) are asked without it."""
+    try:
+        return retriever.search(query, k=k, step=step, positions=positions, kinds=kinds, exclude_text=own or None,
+                                floor=floor)
+    except TypeError:
+        return retriever.search(query, k=k, step=step, positions=positions, kinds=kinds)
+
+
 def change_view(before: str, after: str, context: int = 12) -> str:
     """Where an edit changes the text, in a line: …前文【旧→新】后文…"""
     start = 0
@@ -177,8 +187,11 @@ class OfflineCoach:
                 self._retriever_error = user_message(exc)
         return self._retriever
 
-    def retrieve(self, step: Step, project: Project, focus: Focus, topic: str, message: str, k: int) -> tuple[list[Any], str | None]:
-        """Passages for the part being written. Returns (hits, problem shown to the writer or None)."""
+    def retrieve(self, step: Step, project: Project, focus: Focus, topic: str, message: str, k: int,
+                 floor: float | None = None) -> tuple[list[Any], str | None]:
+        """Passages for the part being written. Returns (hits, problem shown to the writer or None).
+        ``floor``: the retriever's relevance floor (None: its calibrated default; 0: any passage in scope,
+        for an example that illustrates a step's method rather than answers a query)."""
         retriever = self.retriever
         if retriever is None:
             return [], self._retriever_error or "例文库还没有打开"
@@ -195,9 +208,9 @@ class OfflineCoach:
                 kinds = f.kinds or kinds
         own = _squash("\n".join([project.outline, project.current_text()]))
         try:
-            hits = list(retriever.search(query, k=k + 4, step=step.key, positions=positions, kinds=kinds))
+            hits = list(_search(retriever, query, k + 4, step.key, positions, kinds, own, floor))
             if not hits and (positions or kinds):
-                hits = list(retriever.search(query, k=k + 4, step=step.key))
+                hits = list(_search(retriever, query, k + 4, step.key, None, None, own, floor))
         except Exception as exc:
             log.warning("retrieval failed: %s", type(exc).__name__)
             return [], user_message(exc)
@@ -223,8 +236,10 @@ class OfflineCoach:
         focus = resolve_focus(turn.project, step.key, turn.message, turn.focus)
         g = Gathered(step=step, route=r, focus=focus)
         if need_hits if need_hits is not None else r.intent in ("examples", "method"):
+            method = r.intent == "method" and need_hits is None
+            # a method answer shows one example of the step's unit (an opening for 立意), whatever the words
             g.hits, problem = self.retrieve(step, turn.project, focus, r.topic, turn.message,
-                                            1 if r.intent == "method" and need_hits is None else k)
+                                            1 if method else k, floor=0 if method else None)
             if problem:
                 g.problems.append(f"例文检索暂不可用：{problem}")
         if need_findings if need_findings is not None else r.intent == "check":
@@ -293,7 +308,8 @@ class OfflineCoach:
         out = [self._anchor(turn, g)]
         if not g.hits:
             why = g.problems[0] if g.problems else f"例文库里没有找到和「{g.focus.label}」相近的段落"
-            out.append(md_escape(why) + "。可以换个说法，比如说出你想写的主题词，再让我找一次。")
+            out.append(md_escape(why) + "。可以换个说法，比如说出你想写的主题词，再让我找一次；"
+                       "语料库里没有同类的讲话稿时，可以在“管理语料库”上传。")
             out.append(self._next_line(turn, g, extras))
             return out
         intro = (bank.examples_intro or "下面是例文库里和「{focus}」相近的{n}段例文。")

@@ -14,6 +14,7 @@ Rules (tested in tests/test_corpus_chunking.py):
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from coach.corpus.structure import Structure
@@ -26,13 +27,36 @@ MAX_CHARS = 300
 DP_MAX_SENTENCES = 400
 
 
-def _heading_paths(structure: Structure):
+#: the sentence with which an opening hands over to the body: "借此机会，我讲三点意见：", "下面，我讲几点意见。"
+_ANNOUNCE = re.compile(
+    r"(?:借此机会|下面|现在|今天)?[，,]?(?:我|再)?(?:主要)?(?:讲|谈|强调|说)(?:[一二三四五六七八九十两几]+)(?:点|个方面)"
+)
+
+
+def opening_handover(text: str, structure: Structure) -> int | None:
+    """Where the opening resumes after run-in points of its own (001: "体会有三点：一是……二是……三是……
+    借此机会，我讲三点意见："), or None. Those points are body-like content, not the opening a writer learns
+    from; the announcing sentence after them is the opening again."""
+    inside = [h for h in structure.headings if h.start < structure.body_start]
+    if not inside:
+        return None
+    after = max(h.end for h in inside)
+    found = None
+    for s, e in sentence_spans(text, after, structure.body_start):
+        if _ANNOUNCE.search(text, s, e):
+            found = s
+    return found
+
+
+def _heading_paths(structure: Structure, handover: int | None = None):
     """Functions offset -> heading path labels, and offset -> position."""
     hs = structure.headings
     scopes = structure.scope_ends
     starts = [h.start for h in hs]
 
     def path_at(pos: int) -> tuple[str, ...]:
+        if handover is not None and handover <= pos < structure.body_start:
+            return ()
         # the innermost section containing pos: walk up from the last heading that starts before it
         i = bisect_right(starts, pos) - 1
         while i >= 0 and not (hs[i].start <= pos < scopes[i]):
@@ -45,7 +69,8 @@ def _heading_paths(structure: Structure):
 
     def position_at(pos: int) -> str:
         if pos < structure.body_start:
-            return "opening"
+            # a point under a run-in heading of the opening (001's 三是办公室的平台很难得) is content, not opening
+            return "body" if path_at(pos) else "opening"
         if pos >= structure.closing_start:
             return "closing"
         return "body"
@@ -126,9 +151,12 @@ def make_passages(
     min_chars: int = MIN_CHARS,
     max_chars: int = MAX_CHARS,
 ) -> list[Passage]:
-    path_at, position_at = _heading_paths(structure)
-    # hard boundaries: headings, section ends, opening/body, closing
+    handover = opening_handover(text, structure)
+    path_at, position_at = _heading_paths(structure, handover)
+    # hard boundaries: headings, section ends, opening/body, closing, the opening's handover sentence
     hard = {structure.front_matter_end, structure.body_start, structure.closing_start, len(text)}
+    if handover is not None:
+        hard.add(handover)
     heading_spans = {}
     for h, scope_end in zip(structure.headings, structure.scope_ends):
         hard.update((h.start, h.end, scope_end))

@@ -49,15 +49,26 @@ class Passage:
     start: int  # character offsets into the cleaned document text
     end: int
     source: str = ""  # the file the document came from
+    # the corpus's own errors inside this passage (quick lint at index time), so an example that is shown
+    # can mark them: [{start, end, rule, severity, message, suggestion, replacement}], offsets into ``text``
+    marks: tuple[dict[str, Any], ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["heading_path"] = list(self.heading_path)
+        d["marks"] = [dict(m) for m in self.marks]
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Passage":
-        return cls(**{**d, "heading_path": tuple(d.get("heading_path") or ())})
+        return cls(**{**d, "heading_path": tuple(d.get("heading_path") or ()),
+                      "marks": tuple(d.get("marks") or ())})
+
+    def context_text(self) -> str:
+        """What the index matches: the headings above the passage, then the passage. A paragraph under
+        "第一步:立意定向" is then found by a query about 立意 even when its own words never say so."""
+        path = list(self.heading_path[:-1] if self.kind == "heading" else self.heading_path)
+        return "\n".join([*path, self.text]) if path else self.text
 
 
 @dataclass

@@ -5,7 +5,9 @@ The query set (``retrieval_queries.jsonl``, one JSON object a line) names releva
 the passages: a passage is relevant to a query when its text contains one of the query's substrings.
 
 Fields of a query: ``query`` (str), ``relevant`` (list of substrings), ``type`` ("paraphrase" — few
-words shared with the passage — or "lexical"), ``split`` ("dev" to tune on, "test" to report).
+words shared with the passage — or "lexical"), ``split`` ("dev" to tune on, "test" to report, "heldout": paraphrases written after the tuning, never
+tuned on). ``offtopic_queries.jsonl`` holds queries the corpus has nothing for (安全生产、请示、防汛 …),
+used with the labeled set to calibrate the relevance floor (``floor_calibration``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,38 @@ from typing import Any
 DEFAULT_QUERIES_PATH = Path(__file__).resolve().parent / "retrieval_queries.jsonl"
 
 QUERY_TYPES = ("paraphrase", "lexical")
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "heldout")
+OFFTOPIC_QUERIES_PATH = Path(__file__).resolve().parent / "offtopic_queries.jsonl"
+
+
+def load_offtopic(path: str | Path | None = None) -> list[str]:
+    path = Path(path) if path is not None else OFFTOPIC_QUERIES_PATH
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line)["query"] for line in f if line.strip()]
+
+
+def floor_calibration(
+    best_relevance: Callable[[str], float | None],
+    queries: Sequence[dict[str, Any]],
+    offtopic: Sequence[str],
+    floors: Iterable[float],
+) -> list[dict[str, Any]]:
+    """For each candidate floor: the share of labeled queries whose best relevant passage reaches it
+    (``kept``: they would still get their answer) and the share of off-topic queries whose best passage
+    of any kind stays below it (``absent``: the UI says honestly that nothing fits).
+
+    ``best_relevance(query, relevant=None)`` returns the highest relevance among the candidates (those
+    containing one of ``relevant``'s substrings when given), or None when there is none."""
+    on = [best_relevance(q["query"], q["relevant"]) for q in queries]
+    off = [best_relevance(q, None) for q in offtopic]
+    rows = []
+    for floor in floors:
+        rows.append({
+            "floor": round(float(floor), 3),
+            "kept": sum(1 for v in on if v is not None and v >= floor) / len(on) if on else 0.0,
+            "absent": sum(1 for v in off if v is None or v < floor) / len(off) if off else 0.0,
+        })
+    return rows
 
 
 def load_queries(
@@ -97,6 +130,15 @@ def evaluate(
         t: _summary([r for r in per_query if r["type"] == t], k)
         for t in sorted({r["type"] for r in per_query})
     }
+    result["by_split"] = {
+        sp: _summary([r for r in per_query if r["split"] == sp], k)
+        for sp in sorted({r["split"] for r in per_query})
+    }
+    result["by_split_type"] = {
+        f"{sp}/{t}": _summary([r for r in per_query if r["split"] == sp and r["type"] == t], k)
+        for sp in sorted({r["split"] for r in per_query})
+        for t in sorted({r["type"] for r in per_query if r["split"] == sp})
+    }
     result["unmatched"] = [r["query"] for r in per_query if r["n_relevant"] == 0]
     result["per_query"] = per_query
     return result
@@ -112,4 +154,5 @@ def _summary(rows: list[dict[str, Any]], k: int) -> dict[str, Any]:
     }
 
 
-__all__ = ["DEFAULT_QUERIES_PATH", "evaluate", "load_queries", "passage_text", "relevant_indices"]
+__all__ = ["DEFAULT_QUERIES_PATH", "OFFTOPIC_QUERIES_PATH", "evaluate", "floor_calibration", "load_offtopic",
+           "load_queries", "passage_text", "relevant_indices"]

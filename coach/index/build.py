@@ -87,6 +87,42 @@ def _unchanged(folder: Path, model_id: str, fingerprint: list[dict]) -> Manifest
     return manifest if same_corpus and manifest.model_id == model_id else None
 
 
+#: what a shown example marks: real errors and likely ones, not style notes (long sentences, trailing spaces)
+MARK_SEVERITIES = ("error", "warning")
+
+
+def mark_errors(doc) -> list[Passage]:
+    """The document's passages, each carrying the quick lint's findings inside its own text.
+
+    The whole document is linted once (rules that look at neighbouring lines see them) and each finding
+    goes to the passage that holds it, with offsets made relative to the passage text."""
+    from dataclasses import replace
+
+    from coach.lint import lint
+
+    try:
+        findings = [f for f in lint(doc.text) if f.severity in MARK_SEVERITIES and f.start is not None]
+    except Exception:  # a lint problem must not stop the index from being built
+        findings = []
+    out = []
+    for p in doc.passages:
+        marks = tuple(
+            {
+                "start": f.start - p.start,
+                "end": f.end - p.start,
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message,
+                "suggestion": f.suggestion or "",
+                "replacement": f.fix.replacement if f.fix is not None else None,
+            }
+            for f in findings
+            if p.start <= f.start and f.end <= p.end
+        )
+        out.append(replace(p, marks=marks) if marks else p)
+    return out
+
+
 def build_index(
     corpus: Iterable[Path | str] | None = None,
     out: Path | str | None = None,
@@ -125,14 +161,19 @@ def build_index(
     started = time.perf_counter()
     report("读取语料", 0, len(files))
     documents, problems = ingest_paths(files, progress=lambda done, total, name: report("读取语料", done, total))
-    passages: list[Passage] = [p for doc in documents for p in doc.passages]
+    report("检查语料", 0, len(documents))
+    passages: list[Passage] = []
+    for n, doc in enumerate(documents, start=1):
+        passages.extend(mark_errors(doc))
+        report("检查语料", n, len(documents))
     if not passages:
         detail = "；".join(p.message for p in problems) if problems else "文件夹里没有 .txt、.md 或 .docx 文件"
         raise IndexError_(f"语料里没有可以建立索引的内容（{detail}）。请放入至少一篇讲话稿后再构建。")
 
     embedder = embedder or load_encoder(chosen)
     vectors = []
-    texts = [p.text for p in passages]
+    # both sides match a passage together with its heading path (see Passage.context_text)
+    texts = [p.context_text() for p in passages]
     for start in range(0, len(texts), ENCODE_BATCH):
         batch = texts[start : start + ENCODE_BATCH]
         vectors.append(

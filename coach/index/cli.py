@@ -68,9 +68,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_search(args: argparse.Namespace) -> int:
     from coach.index import open_retriever
+    from coach.index.retriever import ABSENT_MESSAGE
 
     retriever = open_retriever(args.index, model=args.model, progress=_StageBar() if not args.json else None)
-    results = [retriever.search(q, k=args.k, step=args.step) for q in args.query]
+    results = [retriever.search(q, k=args.k, step=args.step, exclude_docs=args.exclude) for q in args.query]
     if args.json:
         print(json.dumps([[h.to_dict() for h in hits] for hits in results], ensure_ascii=False, indent=1))
         return 0
@@ -78,6 +79,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
         print(f"查询：{query}")
         if not query.strip():
             print("  （查询为空：请输入想找的内容，例如“怎样写好开头”）")
+        elif getattr(hits, "absent", False):
+            print(f"  （{ABSENT_MESSAGE}）")
         elif not hits:
             print("  （没有找到相关段落）")
         for h in hits:
@@ -97,25 +100,49 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise CoachError(f"无法读取标注查询文件 {args.queries}：{exc}") from exc
     index_of = {p.id: n for n, p in enumerate(retriever.passages)}
+    texts = retriever.answer_texts()
     depth = max(args.k, 20)  # deeper than k so MRR sees ranks past the cut
     rows = {}
-    for mode in ("lexical", "dense", "hybrid"):
-        def rank(query: str, mode=mode) -> list[int]:
-            return [index_of[h.passage.id] for h in retriever.search(query, k=depth, mode=mode)]
+    # ranking quality without the floor, then what the writer gets (hybrid with the relevance floor)
+    for mode, floor in (("lexical", 0), ("dense", 0), ("hybrid", 0), ("hybrid+floor", None)):
+        def rank(query: str, mode=mode.split("+")[0], floor=floor) -> list[int]:
+            return [index_of[h.passage.id] for h in retriever.search(query, k=depth, mode=mode, floor=floor)]
 
-        rows[mode] = evaluate(rank, retriever.passages, queries, args.k)
+        rows[mode] = evaluate(rank, texts, queries, args.k)
+    calibration = []
+    if not args.queries:
+        from coach.eval import floor_calibration, load_offtopic
+        from coach.index.retriever import RELEVANCE_FLOOR
+
+        def best(query: str, relevant=None):
+            hits = retriever.search(query, k=depth, floor=1e-9)
+            vals = [h.relevance for h in hits
+                    if h.relevance is not None
+                    and (relevant is None or any(s in texts[index_of[h.passage.id]] for s in relevant))]
+            return max(vals) if vals else None
+
+        floors = sorted({round(0.30 + 0.02 * n, 2) for n in range(16)} | {RELEVANCE_FLOOR})
+        # calibrated on dev + test only: the held-out split stays unseen by every setting
+        tuned = [q for q in queries if q.get("split") != "heldout"]
+        calibration = floor_calibration(best, tuned, load_offtopic(), floors)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        print(json.dumps({**rows, "floor_calibration": calibration}, ensure_ascii=False, indent=1))
         return 0
-    names = {"lexical": "BM25（jieba）", "dense": "向量", "hybrid": "混合（RRF）"}
+    names = {"lexical": "BM25（jieba）", "dense": "向量", "hybrid": "混合（RRF）", "hybrid+floor": "混合+下限"}
     key = f"recall@{args.k}"
     print(f"{len(queries)} 条查询，k={args.k}，索引 {retriever.folder}，模型 {retriever.manifest.model_id}")
-    print(f"{'方法':<12}{'全部 ' + key:>16}{'MRR':>8}{'改写类 ' + key:>18}{'字面类 ' + key:>18}")
+    cols = sorted(rows["hybrid"]["by_split_type"])
+    print(f"{'方法':<12}{'全部 ' + key:>14}{'MRR':>7}" + "".join(f"{c:>20}" for c in cols))
     for mode, row in rows.items():
-        by_type = row.get("by_type", {})
-        para = by_type.get("paraphrase", {}).get(key, float("nan"))
-        lex = by_type.get("lexical", {}).get(key, float("nan"))
-        print(f"{names[mode]:<12}{row[key]:>16.3f}{row['mrr']:>8.3f}{para:>18.3f}{lex:>18.3f}")
+        cells = "".join(f"{row['by_split_type'][c][key]:>20.3f}" for c in cols)
+        print(f"{names[mode]:<12}{row[key]:>14.3f}{row['mrr']:>7.3f}{cells}")
+    print("（列：划分/类型 的 " + key + "；heldout 是调参之后才写的改写查询，不用于调参）")
+    if calibration:
+        print("相关度下限校准，dev+test 与无关查询（kept：标注查询仍能找到答案的比例；"
+              "absent：无关查询如实返回“没有相近范文”的比例）")
+        for row in calibration:
+            mark = "  ← 当前下限" if abs(row["floor"] - RELEVANCE_FLOOR) < 1e-9 else ""
+            print(f"  下限 {row['floor']:.2f}  kept {row['kept']:.3f}  absent {row['absent']:.3f}{mark}")
     unmatched = rows["hybrid"].get("unmatched") or []
     if unmatched:
         print(f"注意：{len(unmatched)} 条查询的标注片段不在任何段落里（可能被切段切开）：{'；'.join(unmatched[:5])}")
@@ -139,6 +166,7 @@ def register(subparsers) -> None:
     search.add_argument("--json", action="store_true", help="输出 JSON：每个查询一个列表")
     search.add_argument("--step", choices=[s.name for s in STEPS] + [s.key for s in STEPS], help="按步骤筛选段落")
     search.add_argument("--index", metavar="DIR", help="索引文件夹（默认在数据目录下）")
+    search.add_argument("--exclude", action="append", metavar="DOC", help="不返回这篇语料（文档编号或文件名，可重复）")
     search.add_argument("--model", metavar="NAME_OR_PATH", help="查询所用模型（须与建索引的模型一致）")
     search.add_argument("query", nargs="+", metavar="QUERY")
     search.set_defaults(func=_cmd_search)

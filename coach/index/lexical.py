@@ -37,9 +37,10 @@ def load_lexical_index(folder: Path) -> bm25s.BM25:
         ) from exc
 
 
-def lexical_scores(index: bm25s.BM25, query: str, mask: np.ndarray | None = None) -> np.ndarray | None:
-    """BM25 score of every passage for ``query`` (masked passages get 0), or None if no query word is known."""
-    ids = index.get_tokens_ids(lexical_tokens(query))
+def lexical_scores(index: bm25s.BM25, query: str | list[str], mask: np.ndarray | None = None) -> np.ndarray | None:
+    """BM25 score of every passage for ``query`` (text, or its lexical tokens; masked passages get 0), or None
+    if no query word is known."""
+    ids = index.get_tokens_ids(lexical_tokens(query) if isinstance(query, str) else list(query))
     if not ids:
         return None
     weights = None if mask is None else mask.astype(np.float32)

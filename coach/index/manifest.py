@@ -14,7 +14,8 @@ from typing import Any
 
 from coach.errors import IndexError_
 
-FORMAT_VERSION = 1
+#: 2: passages carry lint marks, both sides index the heading path with the text
+FORMAT_VERSION = 2
 MANIFEST_NAME = "manifest.json"
 
 

@@ -19,6 +19,7 @@ from coach.errors import IndexError_
 from coach.index.dense import load_dense_index, search_dense
 from coach.index.lexical import lexical_scores, load_lexical_index
 from coach.index.manifest import Manifest
+from coach.index.tokenize import lexical_tokens
 
 PASSAGES_NAME = "passages.jsonl"
 DENSE_NAME = "dense.faiss"
@@ -31,6 +32,59 @@ RRF_K = 60
 MAX_QUERY_CHARS = 1000
 MODES = ("hybrid", "dense", "lexical")
 
+#: Relevance floor, calibrated with ``coach eval retrieval`` on the labeled dev+test queries (coach/eval/) and
+#: the off-topic queries in coach/eval/offtopic_queries.jsonl (安全生产、请示、防汛 …): a passage is shown only
+#: when cosine + COVERAGE_WEIGHT × (IDF-weighted share of the query's words it contains) reaches it.
+#: At 0.42 on the seeds 88% of the labeled queries still reach their answer and 71% of the off-topic ones come
+#: back empty (0.44: 82% / 82%); the static model cannot separate the two completely (see BENCHMARKS.md).
+RELEVANCE_FLOOR = 0.42
+COVERAGE_WEIGHT = 0.3
+#: weight of the dense side in the fusion (lexical 1.0)
+DENSE_WEIGHT = 1.0
+#: query expansion: a query word the corpus never uses (踢皮球) is looked up among the corpus's own words by
+#: the embedding model's word vectors (→ 扯皮); up to EXPAND_NEIGHBOURS words at cosine ≥ EXPAND_MIN_COSINE
+#: join the lexical query at EXPAND_WEIGHT
+EXPAND_NEIGHBOURS = 2
+EXPAND_MIN_COSINE = 0.4
+EXPAND_WEIGHT = 1.0
+#: a 8-character run shared with the writer's text marks a passage as theirs (see own_documents)
+SHINGLE = 8
+#: share of a corpus document's shingles found in the writer's text from which the document is theirs
+OWN_DOC_SHARE = 0.3
+
+
+class Hits(list):
+    """The hits of one search, best first, plus what the search knows about the answer as a whole:
+    ``absent`` is True when nothing in the corpus reaches the relevance floor (the UI should say so and
+    offer the upload, not show weak passages as “相近的”); ``dropped`` counts passages left out below the
+    floor; ``excluded_docs`` are the documents left out as the writer's own."""
+
+    def __init__(self, hits=(), *, absent: bool = False, dropped: int = 0, floor: float | None = None,
+                 excluded_docs: tuple[str, ...] = ()):
+        super().__init__(hits)
+        self.absent = absent
+        self.dropped = dropped
+        self.floor = floor
+        self.excluded_docs = excluded_docs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "hits": [h.to_dict() for h in self],
+            "absent": self.absent,
+            "message": ABSENT_MESSAGE if self.absent else "",
+            "dropped": self.dropped,
+            "floor": self.floor,
+            "excluded_docs": list(self.excluded_docs),
+        }
+
+
+ABSENT_MESSAGE = "语料库里没有相近的范文，可以在 管理语料库 上传"
+
+
+def _shingles(text: str, n: int = SHINGLE) -> set[str]:
+    text = "".join(text.split())
+    return {text[i : i + n] for i in range(max(0, len(text) - n + 1))}
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -39,6 +93,12 @@ class Hit:
     rank: int  # 1-based
     dense_score: float | None = None  # cosine similarity
     lexical_score: float | None = None  # BM25
+    relevance: float | None = None  # cosine + weighted query-word coverage: what the floor is compared with
+    # for a heading: the headings directly under it, so 搭骨 can show a skeleton, not a lone heading
+    outline: tuple[str, ...] = ()
+    # for an opening or closing passage: the speech's whole opening/closing, the unit 立意/成器 learn from
+    # (greeting → background → purpose → “讲几点意见”); "" when the passage already is all of it
+    unit: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         p = self.passage
@@ -57,6 +117,13 @@ class Hit:
             "source": p.source,
             "dense_score": None if self.dense_score is None else round(float(self.dense_score), 6),
             "lexical_score": None if self.lexical_score is None else round(float(self.lexical_score), 6),
+            "relevance": None if self.relevance is None else round(float(self.relevance), 6),
+            # the corpus's own errors in this text (offsets into "text"), for the UI to mark: 各各、十跟手指、全*
+            "marks": [dict(m) for m in p.marks],
+            "outline": list(self.outline),
+            "unit": self.unit,
+            # 修容's before/after: the passage with the corpus's own errors corrected (原文 → 修改)
+            "corrected": corrected_text(p.text, p.marks),
         }
 
 
@@ -88,6 +155,56 @@ class Retriever:
         self.embedder = embedder
         self._positions = np.array([POSITIONS.index(p.position) for p in passages], dtype=np.int8)
         self._kinds = np.array([KINDS.index(p.kind) for p in passages], dtype=np.int8)
+        self._docs: dict[str, list[int]] = {}
+        for i, p in enumerate(passages):
+            self._docs.setdefault(p.doc_id, []).append(i)
+        self._body_of = self._heading_bodies()
+        self._sub_headings = self._heading_children()
+        self._units: dict[tuple[str, str], str] = {}
+        for p in passages:
+            if p.position in ("opening", "closing"):
+                key = (p.doc_id, p.position)
+                self._units[key] = self._units[key] + "\n" + p.text if key in self._units else p.text
+        self._own_cache: dict = {}  # writer's text -> own documents / its squashed form
+        indptr = np.asarray(lexical.scores["indptr"])
+        self._df = np.diff(indptr)
+        self._indptr = indptr
+        self._indices = _sorted_columns(np.asarray(lexical.scores["indices"]), indptr)
+        self._vocab_words: list[str] | None = None
+        self._vocab_vectors: np.ndarray | None = None
+
+    def _unit_of(self, p: Passage) -> str:
+        whole = self._units.get((p.doc_id, p.position), "")
+        return whole if whole and whole != p.text else ""
+
+    def _heading_children(self) -> dict[int, tuple[str, ...]]:
+        """heading passage -> the labels of the headings one level below it (its part of the skeleton)."""
+        out: dict[int, list[str]] = {}
+        open_by_path: dict[tuple[str, ...], int] = {}
+        for i, p in enumerate(self.passages):
+            if p.kind != "heading" or not p.heading_path:
+                continue
+            key = (p.doc_id, *p.heading_path)
+            open_by_path[key] = i
+            parent = open_by_path.get((p.doc_id, *p.heading_path[:-1]))
+            if parent is not None and len(p.heading_path) > 1:
+                out.setdefault(parent, []).append(p.heading_path[-1])
+        return {i: tuple(v) for i, v in out.items()}
+
+    def _heading_bodies(self) -> dict[int, int]:
+        """heading passage -> the first paragraph under it (the body it introduces)."""
+        out = {}
+        for i, p in enumerate(self.passages):
+            if p.kind != "heading":
+                continue
+            for j in range(i + 1, min(i + 40, len(self.passages))):
+                q = self.passages[j]
+                if q.doc_id != p.doc_id or q.heading_path[: len(p.heading_path)] != p.heading_path:
+                    break
+                if q.kind == "paragraph":
+                    out[i] = j
+                    break
+        return out
 
     @classmethod
     def load(cls, folder: Path | str, model: str | None = None, embedder=None) -> "Retriever":
@@ -133,6 +250,142 @@ class Retriever:
         vec = self.embedder.encode([query], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vec[0], dtype=np.float32)
 
+    def answer_texts(self) -> list[str]:
+        """Per passage, the text it answers for: its own, plus the heading it is the body of. A paragraph
+        search returns a heading's first paragraph in the heading's place (see ``search``), so a query
+        labeled with the heading's words is answered by it."""
+        texts = [p.text for p in self.passages]
+        for heading, body in self._body_of.items():
+            texts[body] = self.passages[heading].text + "\n" + texts[body]
+        return texts
+
+    def _vocabulary(self):
+        """The corpus's words (two characters or more) and a FAISS index of their vectors, built once on
+        first use (FAISS with one thread, like the dense side: numpy's threaded BLAS spin-waits on a busy
+        machine, 8 ms for this product instead of 0.1 ms, measured)."""
+        if self._vocab_vectors is None:
+            from coach.index.dense import build_dense_index
+
+            words = [w for w in self.lexical.vocab_dict if len(w) >= 2 and w != "\u2205"]
+            vectors = None
+            if words:
+                vectors = build_dense_index(np.asarray(
+                    self.embedder.encode(words, normalize_embeddings=True, convert_to_numpy=True,
+                                         show_progress_bar=False), dtype=np.float32), "flat")
+            self._vocab_words, self._vocab_vectors = words, vectors
+        return self._vocab_words, self._vocab_vectors
+
+    def expansion(self, query: str | list[str]) -> list[str]:
+        """Corpus words standing in for the query's words the corpus never uses (see EXPAND_*).
+        ``query``: the text, or its lexical tokens."""
+        if not EXPAND_NEIGHBOURS:
+            return []
+        tokens = lexical_tokens(query) if isinstance(query, str) else query
+        unknown = [t for t in dict.fromkeys(tokens) if len(t) >= 2 and t not in self.lexical.vocab_dict]
+        if not unknown:
+            return []
+        words, index = self._vocabulary()
+        if not words:
+            return []
+        asked = np.asarray(self.embedder.encode(unknown, normalize_embeddings=True, convert_to_numpy=True,
+                                                show_progress_bar=False), dtype=np.float32)
+        out: list[str] = []
+        for vec in asked:
+            ids, sims = search_dense(index, vec, EXPAND_NEIGHBOURS)
+            out.extend(words[i] for i, s_ in zip(ids.tolist(), sims.tolist()) if s_ >= EXPAND_MIN_COSINE)
+        return list(dict.fromkeys(out))
+
+    # --- relevance, own documents ---------------------------------------------------------------
+
+    def _coverage(self, tokens: list[str], candidates: list[int]) -> np.ndarray:
+        """IDF-weighted share of the query's words (``tokens``) that each candidate passage (with its
+        headings) contains. Words the corpus never uses weigh the most: a query about 防汛 matches nothing
+        here, however many 工作/会议 it shares."""
+        if not candidates:
+            return np.zeros(0)
+        vocab = self.lexical.vocab_dict
+        n = len(self.passages)
+        cand = np.asarray(candidates)
+        got = np.zeros(len(cand))
+        total = 0.0
+        for token in dict.fromkeys(tokens):
+            t = vocab.get(token)
+            df = int(self._df[t]) if t is not None and t < len(self._df) else 0
+            weight = float(np.log((n + 1) / (df + 0.5)))
+            total += weight
+            if df:
+                docs = self._indices[self._indptr[t] : self._indptr[t + 1]]  # sorted passage ids
+                pos = np.minimum(np.searchsorted(docs, cand), len(docs) - 1)
+                got += weight * (docs[pos] == cand)
+        return got / total if total > 0 else got
+
+    def _dense_top(self, qvec: np.ndarray, depth: int, mask: np.ndarray | None, allowed: np.ndarray | None):
+        """Dense top ``depth`` within ``mask``. When the mask keeps most passages (a step's scope, the writer's
+        own speech left out) searching everything a little deeper and dropping the rest is cheaper than
+        FAISS's id selector, whose set of ~10k ids is rebuilt for every query."""
+        n = len(self.passages)
+        if allowed is None or len(allowed) < n // 2:
+            return search_dense(self.dense, qvec, depth, allowed)
+        fetch = min(n, depth * n // len(allowed) + 16)
+        ids, scores = search_dense(self.dense, qvec, fetch)
+        keep = mask[ids]
+        ids, scores = ids[keep][:depth], scores[keep][:depth]
+        if len(ids) < min(depth, len(allowed)) and fetch < n:
+            return search_dense(self.dense, qvec, depth, allowed)
+        return ids, scores
+
+    def _cosines(self, qvec: np.ndarray, ids: list[int]) -> np.ndarray:
+        if not ids:
+            return np.zeros(0, dtype=np.float32)
+        vectors = self.dense.reconstruct_batch(np.asarray(ids, dtype=np.int64))
+        return vectors @ qvec
+
+    def own_documents(self, text: str) -> tuple[str, ...]:
+        """Documents of the corpus that the writer's ``text`` is made of (the sample project's source speech,
+        a draft the writer uploaded): those whose sampled passages share ≥ OWN_DOC_SHARE of their
+        8-character runs with it. Quoting one passage does not make a speech the writer's own."""
+        key = hash(text)
+        if key in self._own_cache:
+            return self._own_cache[key]
+        mine = _shingles(text)
+        own = []
+        if mine:
+            for doc, idx in self._docs.items():
+                step = max(1, len(idx) // 12)  # a dozen passages per document are enough to tell
+                sample = [s for i in idx[::step] for s in _shingles(self.passages[i].text)]
+                if sample and sum(s in mine for s in sample) / len(sample) >= OWN_DOC_SHARE:
+                    own.append(doc)
+        if len(self._own_cache) > 64:
+            self._own_cache.clear()
+        self._own_cache[key] = tuple(own)
+        return self._own_cache[key]
+
+    def _squashed(self, text: str) -> str:
+        key = ("squashed", hash(text))
+        if key not in self._own_cache:
+            self._own_cache[key] = "".join(text.split())
+        return self._own_cache[key]
+
+    def _excluded(self, exclude_docs, exclude_text) -> tuple[str, ...]:
+        wanted = set()
+        for item in exclude_docs or ():
+            item = str(item)
+            wanted.add(item)
+            wanted.add(Path(item).name)
+            wanted.add(Path(item).stem)
+        docs = set()
+        if wanted:
+            for doc, idx in self._docs.items():
+                source = self.passages[idx[0]].source
+                if doc in wanted or (source and (source in wanted or Path(source).name in wanted
+                                                 or str(Path(source).resolve()) in wanted)):
+                    docs.add(doc)
+        if exclude_text and exclude_text.strip():
+            docs.update(self.own_documents(exclude_text))
+        return tuple(sorted(docs))
+
+    # --- search -------------------------------------------------------------------------------
+
     def search(
         self,
         query: str,
@@ -141,13 +394,28 @@ class Retriever:
         positions: tuple[str, ...] | list[str] | None = None,
         kinds: tuple[str, ...] | list[str] | None = None,
         mode: str = "hybrid",
-    ) -> list[Hit]:
-        """The ``k`` best passages for ``query``; ``step`` (key or 立意/搭骨/…) applies that step's scope."""
+        *,
+        exclude_docs: tuple[str, ...] | list[str] | None = None,
+        exclude_text: str | None = None,
+        floor: float | None = None,
+    ) -> Hits:
+        """The ``k`` best passages for ``query``; ``step`` (key or 立意/搭骨/…) applies that step's scope.
+
+        - ``exclude_docs``: doc ids, source paths or file names never to return (the writer's own speech);
+        - ``exclude_text``: the writer's text: corpus documents it is made of are left out (``own_documents``),
+          and so is any passage it contains;
+        - ``floor``: relevance floor (default RELEVANCE_FLOOR, 0 turns it off). Below it a passage is not
+          returned; when nothing reaches it the result's ``absent`` is True.
+
+        A heading-only passage is folded into the first paragraph under it (that paragraph is matched with
+        its heading path, so it carries the heading's words) unless the scope asks for headings only.
+        """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
+        floor = RELEVANCE_FLOOR if floor is None else float(floor)
         query = (query or "").strip()[:MAX_QUERY_CHARS]
         if not query or k <= 0 or not self.passages:
-            return []
+            return Hits(floor=floor)
         if step is not None:
             from coach.steps import get_step
 
@@ -155,15 +423,22 @@ class Retriever:
             positions = positions if positions is not None else scope.positions
             kinds = kinds if kinds is not None else scope.kinds
         mask = self._mask(positions, kinds)
+        excluded = self._excluded(exclude_docs, exclude_text)
+        if excluded:
+            mask = np.ones(len(self.passages), dtype=bool) if mask is None else mask.copy()
+            for doc in excluded:
+                mask[self._docs[doc]] = False
         allowed = None if mask is None else np.flatnonzero(mask)
         if allowed is not None and len(allowed) == 0:
-            return []
+            return Hits(absent=True, floor=floor, excluded_docs=excluded)
         depth = max(50, 5 * k)
+        tokens = lexical_tokens(query)  # once: jieba is the slowest part of a query
 
+        qvec = self.embed_query(query) if mode in ("hybrid", "dense") or floor > 0 else None
         dense_rank: dict[int, int] = {}
         dense_score: dict[int, float] = {}
         if mode in ("hybrid", "dense"):
-            ids, scores = search_dense(self.dense, self.embed_query(query), depth, allowed)
+            ids, scores = self._dense_top(qvec, depth, mask, allowed)
             for r, (i, s) in enumerate(zip(ids.tolist(), scores.tolist()), start=1):
                 dense_rank[i] = r
                 dense_score[i] = s
@@ -171,7 +446,12 @@ class Retriever:
         lex_rank: dict[int, int] = {}
         lex_score: dict[int, float] = {}
         if mode in ("hybrid", "lexical"):
-            scores = lexical_scores(self.lexical, query, mask)
+            scores = lexical_scores(self.lexical, tokens, mask)
+            extra = self.expansion(tokens) if mode == "hybrid" else []
+            if extra:
+                more = lexical_scores(self.lexical, extra, mask)
+                if more is not None:
+                    scores = EXPAND_WEIGHT * more if scores is None else scores + EXPAND_WEIGHT * more
             if scores is not None:
                 top = np.argpartition(-scores, min(depth, len(scores) - 1))[:depth]
                 top = top[np.argsort(-scores[top], kind="stable")]
@@ -187,17 +467,83 @@ class Retriever:
             fused = dict(lex_score)
         else:
             fused = {}
-            for ranks in (dense_rank, lex_rank):
+            for ranks, weight in ((dense_rank, DENSE_WEIGHT), (lex_rank, 1.0)):
                 for i, r in ranks.items():
-                    fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + r)
-        order = sorted(fused, key=lambda i: (-fused[i], -dense_score.get(i, -1.0), i))[:k]
-        return [
+                    fused[i] = fused.get(i, 0.0) + weight / (RRF_K + r)
+
+        heading_kind = KINDS.index("heading")
+        if kinds is None or "paragraph" in kinds:
+            for i in [i for i in fused if self._kinds[i] == heading_kind]:
+                body = self._body_of.get(i)
+                if body is not None and (mask is None or mask[body]):
+                    score = fused.pop(i)
+                    if score > fused.get(body, float("-inf")):
+                        fused[body] = score
+
+        # only the head can reach the top k, so the own-text check and the floor look at no more
+        order = sorted(fused, key=lambda i: (-fused[i], -dense_score.get(i, -1.0), i))[: max(depth, k)]
+        own_text = self._squashed(exclude_text) if exclude_text else ""
+        if own_text:
+            order = [i for i in order if not _is_inside("".join(self.passages[i].text.split()), own_text)]
+        relevance: dict[int, float] = {}
+        dropped = 0
+        if floor > 0 and order:
+            head = order[: max(depth, k)]
+            missing = [i for i in head if i not in dense_score]
+            cos = dict(zip(missing, self._cosines(qvec, missing).tolist()))
+            cover = self._coverage(tokens, head)
+            for i, c in zip(head, cover.tolist()):
+                relevance[i] = dense_score.get(i, cos.get(i, 0.0)) + COVERAGE_WEIGHT * c
+            kept = [i for i in head if relevance[i] >= floor]
+            dropped = len(head) - len(kept)
+            order = kept
+        order = order[:k]
+        hits = [
             Hit(
                 passage=self.passages[i],
                 score=fused[i],
                 rank=n,
                 dense_score=dense_score.get(i),
                 lexical_score=lex_score.get(i),
+                relevance=relevance.get(i),
+                outline=self._sub_headings.get(i, ()),
+                unit=self._unit_of(self.passages[i]),
             )
             for n, i in enumerate(order, start=1)
         ]
+        return Hits(hits, absent=not hits, dropped=dropped, floor=floor, excluded_docs=excluded)
+
+
+def corrected_text(text: str, marks) -> str:
+    """``text`` with every mark that has a replacement applied (non-overlapping, left to right)."""
+    out, pos = [], 0
+    for m in sorted((m for m in marks if m.get("replacement") is not None), key=lambda m: m["start"]):
+        if m["start"] < pos:
+            continue
+        out.append(text[pos : m["start"]])
+        out.append(m["replacement"])
+        pos = m["end"]
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _sorted_columns(indices: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """The passage ids of every token's column in ascending order (scipy usually keeps them so; the
+    coverage lookup bisects them)."""
+    if len(indices) < 2:
+        return indices
+    step_down = np.diff(indices) < 0
+    boundaries = indptr[1:-1] - 1
+    boundaries = boundaries[(boundaries >= 0) & (boundaries < len(step_down))]
+    step_down[boundaries] = False
+    if not step_down.any():
+        return indices
+    out = indices.copy()
+    for a, b in zip(indptr[:-1], indptr[1:]):
+        out[a:b].sort()
+    return out
+
+
+def _is_inside(passage_text: str, own_text: str) -> bool:
+    """The passage is the writer's own words (their draft may be in the corpus too)."""
+    return len(passage_text) >= 8 and passage_text in own_text

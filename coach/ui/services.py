@@ -76,11 +76,24 @@ def index_key(folder: Path | None = None) -> str:
     return "" if manifest is None else f"{Path(folder or index_dir())}@{manifest.built_at}"
 
 
-def search(retriever: Any, query: str, step: str, k: int = 4) -> list[dict[str, Any]]:
-    """Example passages for ``query`` in ``step``'s scope, as plain dicts (Hit.to_dict())."""
+def search(retriever: Any, query: str, step: str, k: int = 4, own_text: str = "") -> list[dict[str, Any]]:
+    """Example passages for ``query`` in ``step``'s scope, as plain dicts (Hit.to_dict(): each carries
+    ``position``, ``heading_path`` and ``marks``, the corpus's own errors in its text). ``own_text`` is the
+    writer's text: the speech it was made from (the sample's seed) and passages of it are never shown."""
+    return find_examples(retriever, query, step, k, own_text)["hits"]
+
+
+def find_examples(retriever: Any, query: str, step: str, k: int = 4, own_text: str = "") -> dict[str, Any]:
+    """``{"hits": [...], "absent": bool, "message": str, ...}``: ``absent`` is True when nothing in the
+    corpus is close enough; the app should then show ``message`` (语料库里没有相近的范文，可以在 管理语料库
+    上传) instead of weak passages."""
     if not query.strip():
-        return []
-    return [hit.to_dict() for hit in retriever.search(query, k=k, step=step)]
+        return {"hits": [], "absent": False, "message": "", "dropped": 0, "floor": None, "excluded_docs": []}
+    result = retriever.search(query, k=k, step=step, exclude_text=own_text or None)
+    if hasattr(result, "to_dict"):
+        return result.to_dict()
+    return {"hits": [h.to_dict() for h in result], "absent": False, "message": "", "dropped": 0,
+            "floor": None, "excluded_docs": []}
 
 
 def passage_pin(hit: dict[str, Any]) -> dict[str, Any]:
@@ -127,6 +140,7 @@ def seed_skeletons(folder: str | Path, max_level: int = 2) -> list[Skeleton]:
     """The outline (first ``max_level`` levels) of every speech in ``folder``, for 搭骨 to start from."""
     from coach.checks.outline import Outline, render_outline
     from coach.corpus import ingest_paths, outline_of
+    from coach.corpus.document import derive_title
 
     documents, _problems = ingest_paths([Path(folder)])
     out = []
@@ -135,7 +149,8 @@ def seed_skeletons(folder: str | Path, max_level: int = 2) -> list[Skeleton]:
         outline = Outline.from_headings(headings, doc.text)
         if not outline.roots:
             continue
-        title = doc.title or f"范文 {doc.doc_id[:3]}（{outline.roots[0].text[:16]}……）"
+        # untitled speeches are named after the meeting their opening announces, as their passages are
+        title = doc.title or derive_title(doc.text) or f"范文 {doc.doc_id[:3]}（{outline.roots[0].text[:16]}……）"
         out.append(Skeleton(doc.doc_id, title, render_outline(outline), len(outline.roots)))
     return out
 
