@@ -128,6 +128,11 @@ def cb_new_project(name_key: str) -> None:
 
 def cb_new_sample_project() -> None:
     sample = actions.sample_project()
+    existing = next((s for s in store().list() if s.name == sample.name), None)
+    if existing is not None:  # a second click opens the one there is, with whatever was tried in it
+        open_project(existing.id)
+        st.session_state["flash"] = ("info", "示例文稿已经有了，已为你打开。想从头再来，可以先在侧栏删除它。")
+        return
     try:
         project, _rev = store().create(sample.name, project=sample)
     except CoachError as exc:
@@ -215,6 +220,10 @@ def cb_set_brief(field: str, key: str, label: str) -> None:
         value = int(value) or None
     change(lambda p: setattr(p.brief, field, value if value is not None else _brief_default(field)),
            f"修改“{label}”", undoable=True, coalesce=f"brief.{field}", refresh_widgets=False)
+
+
+def cb_title_from_name() -> None:
+    change(lambda p: setattr(p.brief, "title", p.name), "用文稿名作标题", undoable=True, refresh_widgets=True)
 
 
 def _brief_default(field: str):
@@ -422,8 +431,8 @@ def retriever() -> tuple[Any, str | None]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _search(index_key: str, query: str, step_key: str, k: int) -> list[dict]:
-    return services.search(_retriever(index_key), query, step_key, k)
+def _search(index_key: str, query: str, step_key: str, k: int, own_text: str) -> dict:
+    return services.find_examples(_retriever(index_key), query, step_key, k, own_text=own_text)
 
 
 EXAMPLE_HINTS = {
@@ -461,16 +470,37 @@ def examples_panel(step, focus: str | None = None, k: int = 3) -> None:
     if r is None:
         st.caption(why)
         return
-    hits = _search(services.index_key(), query, step.key, k)
+    # never the writer's own speech (nor the sample's source) among its examples
+    result = _search(services.index_key(), query, step.key, k, w.project.current_text())
+    hits = result["hits"]
     if not hits:
-        st.caption("语料里没有找到相近的段落。换个说法，或在“管理语料库”里导入更多讲话稿。")
+        st.info("语料库里没有和这份稿子相近的范文。可以到“管理语料库”上传本单位的同类文稿，之后这里就会显示。"
+                if result.get("absent") else "语料里没有找到相近的段落。换个说法，或在“管理语料库”里导入更多文稿。",
+                icon=":material/search_off:")
+        st.button("去管理语料库", key=f"to_corpus.{step.key}", on_click=cb_show_view, args=("corpus",),
+                  type="tertiary", icon=":material/library_books:")
+        pins_list(step)
         return
     pinned = {x.get("id") for x in w.project.pins}
     for n, hit in enumerate(hits):
         with st.container(border=True):
             text = hit["text"]
             st.markdown(md_escape(text if len(text) <= 260 else text[:260] + "……"))
+            if hit.get("outline"):
+                st.code("\n".join(hit["outline"][:12]), language=None, wrap_lines=True)
             st.caption(md_escape(source_line(hit)))
+            marks = [m for m in hit.get("marks") or [] if m.get("start") is not None]
+            if marks:
+                # the corpus is real published text with real slips: say so rather than teach them
+                slips = "；".join(
+                    f"“{text[m['start']:m['end']]}”" + (f"应为“{m['replacement']}”" if m.get("replacement") else "")
+                    for m in marks[:4])
+                st.caption(":orange[范文原文有笔误]　" + md_escape(slips))
+            unit = hit.get("unit")
+            if unit and unit.strip() != text.strip():
+                with st.expander({"opening": "看完整的开头", "closing": "看完整的结尾"}.get(hit.get("position"),
+                                                                                         "看完整段落")):
+                    st.markdown(md_escape(unit))
             if hit["id"] in pinned:
                 st.button("已收藏（点击取消）", key=f"unpin.{step.key}.{n}", on_click=cb_unpin, args=(hit["id"],),
                           type="tertiary", icon=":material/bookmark:")
@@ -626,6 +656,10 @@ def page_liyi(step) -> None:
                      placeholder="请选择（讲话稿可不选）", key=wkey("brief.direction"),
                      on_change=cb_set_brief, args=("direction", wkey("brief.direction"), "行文方向"))
         _brief_text_input("title", "标题", "例如：在全市办公室系统业务培训会上的讲话")
+        name = w.project.name
+        if not b.title.strip() and name and name != Project().name and not name.startswith("示例："):
+            st.button(f"用文稿名“{name}”作标题", key="title_from_name", on_click=cb_title_from_name,
+                      type="tertiary", icon=":material/title:")
         c3, c4 = st.columns(2)
         with c3:
             _brief_text_input("occasion", "场合", "什么会议、什么活动")
@@ -1094,7 +1128,8 @@ def cb_remove_corpus_file(name: str) -> None:
 
 def page_corpus() -> None:
     st.markdown("### 语料库")
-    st.button("返回写作", key="corpus_back", on_click=cb_show_view, args=("step",), icon=":material/arrow_back:")
+    st.button("返回写作" if ws() else "返回首页", key="corpus_back", on_click=cb_show_view, args=("step",),
+              icon=":material/arrow_back:")
     st.markdown("示例段落来自语料库里的真实讲话稿：随软件附带的五篇，加上你导入的讲话稿。导入后需要重建索引。")
     manifest = services.index_manifest()
     if manifest is None:
@@ -1161,7 +1196,10 @@ def welcome() -> None:
     st.text_input("给新文稿起个名字", key="welcome_name", placeholder="例如：在全市办公室系统业务培训会上的讲话")
     st.button("新建文稿", key="welcome_new", type="primary", on_click=cb_new_project, args=("welcome_name",))
     st.caption("第一次使用？可以先打开一篇示例讲话稿，在每一步看看检查、范例和教练怎么工作。")
-    st.button("打开示例文稿", key="welcome_sample", on_click=cb_new_sample_project)
+    c1, c2 = st.columns(2)
+    c1.button("打开示例文稿", key="welcome_sample", on_click=cb_new_sample_project, icon=":material/menu_book:")
+    c2.button("管理语料库", key="welcome_corpus", on_click=cb_show_view, args=("corpus",),
+              icon=":material/library_books:", help="上传本单位的讲话稿和公文，作为各步的范文")
     try:
         summaries = store().list()
     except CoachError:
@@ -1194,13 +1232,14 @@ def _main() -> None:
     guarded("侧栏", sidebar)
     flash()
     w = ws()
+    if st.session_state.get("view") == "corpus":  # reachable with or without an open project
+        conflict_banner()
+        guarded("语料库页面", page_corpus)
+        return
     if w is None:
         guarded("欢迎页", welcome)
         return
     conflict_banner()
-    if st.session_state.get("view") == "corpus":
-        guarded("语料库页面", page_corpus)
-        return
     step = get_step(current_step_key())
     st.query_params["step"] = step.key
     step_header(step)

@@ -185,3 +185,36 @@ def test_sample_project_from_the_welcome_page_has_every_part_to_try():
         assert_ok(at)
         if key == "xiurong":
             assert "“XX”是占位符" in texts(at)
+
+
+def test_opening_the_sample_twice_opens_the_one_there_is():
+    at = new_app()
+    at.button(key="welcome_sample").click().run()
+    go(at, "dagu")
+    at.sidebar.button(key="delete_go")  # the sidebar is there: a project is open
+    # back on the welcome page (as after a refresh without a project), the sample is opened again
+    at2 = new_app()
+    at2.button(key="welcome_sample").click().run()
+    assert [s.name for s in ProjectStore().list()] == ["示例：在XX县党政办公室业务工作培训会上的讲话"]
+    assert "示例文稿已经有了，已为你打开" in texts(at2)
+
+
+def test_the_corpus_page_is_reachable_from_the_welcome_page():
+    at = new_app()
+    at.button(key="welcome_corpus").click().run()
+    shown = texts(at)
+    assert "语料库" in shown and "导入讲话稿" in shown
+    assert at.button(key="corpus_back").label == "返回首页"
+    at.button(key="corpus_back").click().run()
+    assert "欢迎使用写作教练" in texts(at)
+
+
+def test_the_new_documents_name_is_offered_as_its_title():
+    at = new_app()
+    pid = create_project(at, "关于申请购置办公设备的请示")
+    offer = at.button(key="title_from_name")
+    assert offer.label == "用文稿名“关于申请购置办公设备的请示”作标题"
+    offer.click().run()
+    assert widget(at, "text_input", "brief.title").value == "关于申请购置办公设备的请示"
+    assert ProjectStore().load(pid)[0].brief.title == "关于申请购置办公设备的请示"
+    assert not [b for b in at.button if b.key == "title_from_name"]

@@ -264,6 +264,25 @@ def test_examples_come_with_their_source_and_can_be_pinned(seed_index_dir):
     assert saved(pid).pins == []
 
 
+def test_the_samples_examples_never_come_from_the_speech_it_is_made_of(seed_index_dir):
+    install_index(seed_index_dir)
+    at = new_app()
+    at.button(key="welcome_sample").click().run()
+    from coach.index.retriever import PASSAGES_NAME, read_passages
+
+    passages = [p.to_dict() for p in read_passages(seed_index_dir / PASSAGES_NAME)]
+    source_title = next(p["title"] for p in passages if p["doc_id"].startswith("002"))
+    others = {p["title"] for p in passages if not p["doc_id"].startswith("002")}
+    seen = []
+    for key in ("liyi", "dagu", "tianrou", "chengqi"):
+        go(at, key)
+        captions = [c.value for c in at.caption if c.value.startswith("《")]
+        assert captions, key  # the sample does get examples …
+        assert not any(f"《{source_title}》" in c for c in captions), (key, captions)  # … never its own speech
+        seen += captions
+    assert any(any(f"《{t}》" in c for t in others) for c in seen)
+
+
 def test_tianrou_examples_follow_the_chosen_section(seed_index_dir):
     install_index(seed_index_dir)
     at = new_app()
