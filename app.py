@@ -858,7 +858,11 @@ def show_section_indicators(step) -> None:
              "数据": len(s.data_points), "事实": len(s.facts), "引语": len(s.quotations),
              "有材料": "✓" if s.has_substance else "—"} for s in rep.sections]
     if rows:
-        st.dataframe(rows, hide_index=True, width="stretch")
+        # narrow numeric columns so the table fits the side column without scrolling sideways
+        narrow = {name: st.column_config.NumberColumn(name, width="small") for name in ("字数", "数据", "事实", "引语")}
+        st.dataframe(rows, hide_index=True, width="stretch", column_config={
+            "部分": st.column_config.TextColumn("部分", width="medium"), **narrow,
+            "有材料": st.column_config.TextColumn("有材料", width="small")})
         extra = f"，约{rep.speaking_minutes}分钟（按每分钟{rep.chars_per_minute}字）" if rep.speaking_minutes else ""
         st.caption(f"全文{rep.total_chars}字{extra}。数据：日期、百分比、金额、数量；事实：地名、单位、事件、文件；引语：引号里的话。")
     show_findings(check_run().findings.get(step.key, []), empty="各部分没有发现问题。")
@@ -956,7 +960,7 @@ def page_xiurong(step) -> None:
             st.caption(f"共{len(sentences)}句，其中{long_count}句超过{charts.LONG_SENTENCE}字（一口气念不完的句子）。")
             if len(sentences):
                 st.altair_chart(charts.sentence_chart(sentences), width="stretch")
-            sections = charts.section_lengths(p)
+            sections = charts.section_lengths(text, p.brief.title)
             if len(sections):
                 st.caption("各部分字数：相差太大往往说明某一部分写得单薄。")
                 st.altair_chart(charts.section_chart(sections), width="stretch")
@@ -969,6 +973,10 @@ def show_fixable_findings(findings: list, text: str) -> None:
     if not findings:
         st.success("没有发现文字问题。" if text.strip() else "还没有可检查的内容。")
         return
+    # errors first, so the ones listed are the ones that matter; the total is the one the coach gives
+    findings = sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
+    if len(findings) > MAX_LISTED_FINDINGS:
+        st.caption(f"共{len(findings)}条，先列出最要紧的{MAX_LISTED_FINDINGS}条（错误在前）。")
     for n, f in enumerate(findings[:MAX_LISTED_FINDINGS], start=1):
         label = SEVERITY_LABELS.get(f.severity, f.severity)
         where = f"第{f.line}行　" if f.line else ""
@@ -984,7 +992,8 @@ def show_fixable_findings(findings: list, text: str) -> None:
             st.button(f"改为“{shown[:20]}”", key=f"fix.{f.rule}.{f.start}.{f.end}", on_click=cb_apply_fix,
                       args=(f.rule, f.start, f.end), type="tertiary", icon=":material/check:")
     if len(findings) > MAX_LISTED_FINDINGS:
-        st.caption(f"还有{len(findings) - MAX_LISTED_FINDINGS}条未列出：先处理上面的，再看其余的。")
+        st.caption(f"其余{len(findings) - MAX_LISTED_FINDINGS}条（共{len(findings)}条）没有列出：先处理上面的，"
+                   "改完后清单会更新。")
 
 
 # --- 成器 -------------------------------------------------------------------------------------------
@@ -1066,9 +1075,8 @@ def page_chengqi(step) -> None:
             c1.markdown((":green[**已完成**]　" if i in done else ":gray[未完成]　") + md_escape(item))
             c2.button("完成" if i not in done else "再存一版", key=f"review.{i}", on_click=cb_review_pass, args=(i,),
                       type="secondary" if i in done else "primary")
-        st.markdown("##### 成器检查")
-        show_findings([f for f in check_run().findings.get(step.key, []) if not f.rule.startswith("chengqi.review")],
-                      empty="定稿检查没有发现问题。")
+        st.markdown("##### 定稿检查")
+        final_check_panel()
         step_done_toggle(step)
         examples_panel(step)
     st.markdown("##### 五步评分")
@@ -1079,6 +1087,17 @@ def page_chengqi(step) -> None:
     st.dataframe([r.as_row() for r in rows], hide_index=True, width="stretch")
     st.markdown("##### 导出")
     export_buttons(prefix="main")
+
+
+def final_check_panel() -> None:
+    """Every open finding of every step and the unfilled placeholders: 定稿 only when all are dealt with."""
+    check = status_ui.final_check(ws().project, check_run())
+    (st.success if check.ready else st.warning)(check.summary())
+    for part in check.steps:
+        if part.findings:
+            label = (f"{part.name}：错误{part.count('error')}、提醒{part.count('warning')}、建议{part.count('info')}")
+            with st.expander(label, expanded=False):
+                show_findings(list(part.findings))
 
 
 def show_diff(old_text: str, new_text: str) -> None:
@@ -1114,6 +1133,12 @@ def export_buttons(prefix: str) -> None:
     w = ws()
     run = check_run()
     files = exports.export_files(w.snapshot(), [f for s in STEPS for f in run.findings.get(s.key, [])])
+    check = status_ui.final_check(w.project, run)
+    if check.placeholders:
+        # warn before the file is written: a Word file with “XX” in it must not reach a leader's desk
+        (st.caption if prefix == "side" else st.warning)(
+            f"注意：全文还有{len(check.placeholders)}处占位符没填（{check.placeholder_text}），"
+            "导出的文件会原样带上。请先在“修容”里补上。")
     for f in files:
         st.download_button(f.label, data=f.make, file_name=f.file_name, mime=f.mime, key=f"{prefix}.{f.kind}",
                            icon=f.icon, on_click="ignore", width="stretch" if prefix == "side" else "content")
@@ -1137,6 +1162,30 @@ def page_corpus() -> None:
     else:
         st.caption(f"当前索引：{len(manifest.corpus)}篇讲话稿，{manifest.passage_count}个段落；"
                    f"嵌入模型 {manifest.model_id}；{when(manifest.built_at)}构建。")
+
+    # the index first: its progress must be where the writer is looking, not below the file list
+    st.markdown("##### 索引")
+    outcome = st.session_state.pop("rebuild_outcome", None)
+    if outcome:
+        ok, message, problems = outcome
+        (st.success if ok else st.error)(message)
+        for problem in problems:
+            st.warning(problem)
+    if st.button("重建索引", key="rebuild", icon=":material/refresh:",
+                 help="用随软件附带的讲话稿和你导入的讲话稿重新建立索引"):
+        with st.status("正在重建索引……", expanded=True) as box:
+            bar = st.progress(0.0, text="准备中")
+
+            def report(stage: str, done: int, total: int) -> None:
+                bar.progress(min(1.0, done / total) if total else 0.0, text=f"{stage}：{done}/{total}")
+
+            result = rebuild.run_rebuild(report)
+            box.update(label=result.message if result.ok else "重建索引没有成功",
+                       state="complete" if result.ok else "error")
+        st.session_state["rebuild_outcome"] = (result.ok, result.message, result.problems)
+        # the upload results are about the index before this one: do not leave them on screen
+        st.session_state.pop("upload_outcomes", None)
+        st.rerun()
 
     st.markdown("##### 导入讲话稿")
     limit = st.get_option("server.maxUploadSize")
@@ -1162,26 +1211,6 @@ def page_corpus() -> None:
         c1.markdown(f"{md_escape(f.name)}　:gray[{f.size / 1024:.0f} KB]")
         c2.button("移除", key=f"rm_corpus.{n}", on_click=cb_remove_corpus_file, args=(f.name,), type="tertiary")
 
-    st.markdown("##### 索引")
-    outcome = st.session_state.pop("rebuild_outcome", None)
-    if outcome:
-        ok, message, problems = outcome
-        (st.success if ok else st.error)(message)
-        for problem in problems:
-            st.warning(problem)
-    if st.button("重建索引", key="rebuild", icon=":material/refresh:",
-                 help="用随软件附带的讲话稿和你导入的讲话稿重新建立索引"):
-        with st.status("正在重建索引……", expanded=True) as box:
-            bar = st.progress(0.0, text="准备中")
-
-            def report(stage: str, done: int, total: int) -> None:
-                bar.progress(min(1.0, done / total) if total else 0.0, text=f"{stage}：{done}/{total}")
-
-            result = rebuild.run_rebuild(report)
-            box.update(label=result.message if result.ok else "重建索引没有成功",
-                       state="complete" if result.ok else "error")
-        st.session_state["rebuild_outcome"] = (result.ok, result.message, result.problems)
-        st.rerun()
 
 
 # --- pages ------------------------------------------------------------------------------------------

@@ -218,3 +218,18 @@ def test_the_new_documents_name_is_offered_as_its_title():
     assert widget(at, "text_input", "brief.title").value == "关于申请购置办公设备的请示"
     assert ProjectStore().load(pid)[0].brief.title == "关于申请购置办公设备的请示"
     assert not [b for b in at.button if b.key == "title_from_name"]
+
+
+def test_the_final_check_never_says_all_clear_while_xiurong_lists_findings():
+    # the bug: 成器 said "定稿检查没有发现问题" while 修容 listed 18 findings and the text held XX marks
+    at = new_app()
+    at.button(key="welcome_sample").click().run()
+    go(at, "xiurong")
+    assert "没有发现文字问题" not in texts(at)
+    go(at, "chengqi")
+    shown = texts(at)
+    assert "没有发现问题" not in shown and "定稿检查通过" not in shown
+    assert "还不能定稿" in shown and "处占位符没填（“XX”" in shown
+    assert any(e.label.startswith("修容：错误") for e in at.expander)
+    # and before the Word file is written, the writer is told the placeholders would go into it
+    assert any("导出的文件会原样带上" in w.value for w in at.warning)

@@ -151,11 +151,16 @@ def test_sentence_and_section_lengths():
     frame = charts.sentence_lengths(text)
     assert list(frame["字数"]) == [3, 72, 3]
     assert list(frame["过长"]) == [False, True, False]
-    p = Project(opening="开头", sections=[Section("一、甲", "正文正文")], closing="结尾啊")
-    assert charts.section_lengths(p).to_dict("records") == [
-        {"部分": "开头", "字数": 2}, {"部分": "一、甲", "字数": 4}, {"部分": "结尾", "字数": 3}]
+    # the parts of the draft on screen, not of the 填肉 sections (the draft was edited since)
+    p = Project(brief=BriefCard(title="标题"), sections=[Section("一、甲", "旧")],
+                draft="标题\n同志们：\n一、甲\n正文正文\n二、乙\n乙的正文很长很长")
+    assert charts.section_lengths(p.current_text(), p.brief.title).to_dict("records") == [
+        {"部分": "开头", "字数": 4}, {"部分": "一、甲", "字数": 7}, {"部分": "二、乙", "字数": 11}]
     spec = charts.sentence_chart(frame).to_dict()
     assert spec["mark"]["type"] == "bar"
+    # the legend reads 正常/过长, never false/true
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["正常", "过长"]
+    assert set(frame["长度"]) == {"正常", "过长"}
 
 
 # --- versions --------------------------------------------------------------------------------------
@@ -380,3 +385,32 @@ def test_accepting_a_coach_edit_changes_the_named_part():
     assert not actions.accept_edit(p, "liyi", 1, 0)  # the words the edit was about are gone now
     assert p.brief.thesis == "学习是成长的阶梯"
     assert not actions.accept_edit(p, "liyi", 5, 0)
+
+
+# --- 定稿检查 -------------------------------------------------------------------------------------------
+
+def test_final_check_counts_every_steps_open_findings_and_the_placeholders():
+    from coach.ui import status
+
+    p = Project(brief=BriefCard(genre="讲话稿", title="在XX县培训会上的讲话", thesis="学习"),
+                outline="一、加强学习\n二、改进作风",
+                sections=[Section("一、加强学习", "截止2025年底,各各单位共组织培训12次。请于□月□日前报送。"),
+                          Section("二、改进作风", "为全*各项工作提供保障。")])
+    run = status.run_checks(p)
+    check = status.final_check(p, run)
+    xiurong = next(s for s in check.steps if s.key == "xiurong")
+    assert len(xiurong.findings) == len(run.findings["xiurong"]) > 0  # the same list 修容 shows
+    assert not check.ready
+    names = {p.current_text()[f.start:f.end] for f in check.placeholders}
+    assert {"XX", "□", "*"} <= names
+    summary = check.summary()
+    assert summary.startswith("还不能定稿") and f"{len(check.placeholders)}处占位符" in summary
+    assert "“XX”" in check.placeholder_text and "全*" in check.placeholder_text
+
+
+def test_final_check_passes_only_a_clean_text():
+    from coach.ui import status
+
+    p = Project(brief=BriefCard(genre="讲话稿", title="在全县培训会上的讲话"), draft="在全县培训会上的讲话\n同志们：\n今天的会议很重要。")
+    check = status.final_check(p, status.CheckRun({"xiurong": []}, {}))
+    assert check.ready and check.summary().startswith("定稿检查通过")

@@ -136,3 +136,77 @@ def scorecard(project: Project, run: CheckRun, steps: tuple[Step, ...] = STEPS) 
 def overall_score(rows: list[ScoreRow]) -> int | None:
     scored = [r.score for r in rows if r.score is not None]
     return round(sum(scored) / len(rows)) if scored else None
+
+
+# --- 定稿检查: everything still open, across every step, before the text leaves the app ---------------
+
+@dataclass(frozen=True)
+class StepOpen:
+    key: str
+    name: str
+    findings: tuple[Finding, ...]  # that step's findings, as its own page lists them
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+@dataclass(frozen=True)
+class FinalCheck:
+    """What 成器's 定稿检查 reports: every open finding of every step and the unfilled placeholders."""
+
+    steps: tuple[StepOpen, ...]
+    placeholders: tuple[Finding, ...]  # XX、××、*、某某、□ left in the text (spans into current_text())
+    placeholder_text: str = ""  # them as the writer sees them: “XX”、“全*”
+
+    @property
+    def blocking(self) -> int:
+        """Errors and warnings anywhere: what must be looked at before 定稿."""
+        return sum(s.count("error") + s.count("warning") for s in self.steps)
+
+    @property
+    def total(self) -> int:
+        return sum(len(s.findings) for s in self.steps)
+
+    @property
+    def ready(self) -> bool:
+        return self.blocking == 0 and not self.placeholders
+
+    def summary(self) -> str:
+        if self.ready:
+            extra = f"（还有{self.total}条建议可以参考）" if self.total else ""
+            return f"定稿检查通过：各步没有错误和提醒，也没有未填的占位符{extra}。"
+        parts = [f"{s.name}{s.count('error') + s.count('warning')}条" for s in self.steps
+                 if s.count("error") + s.count("warning")]
+        said = []
+        if parts:
+            said.append(f"各步还有{self.blocking}条错误或提醒没处理（{'、'.join(parts)}）")
+        if self.placeholders:
+            said.append(f"全文还有{len(self.placeholders)}处占位符没填（{self.placeholder_text}）")
+        return "还不能定稿：" + "；".join(said) + "。"
+
+
+def placeholder_names(found, text: str) -> str:
+    """“XX”、“全*”… as the writer will find them in the text (the first six kinds)."""
+    names: list[str] = []
+    for f in found:
+        if f.start is None or f.end is None:
+            continue
+        # a little context around a lone “*” or “□” so the writer can find it
+        name = text[f.start:f.end] if f.end - f.start > 1 else text[max(0, f.start - 1):f.end + 1].strip()
+        if name and name not in names:
+            names.append(name)
+    return "、".join(f"“{n}”" for n in names[:6])
+
+
+def final_check(project: Project, run: CheckRun, steps: tuple[Step, ...] = STEPS) -> FinalCheck:
+    from coach.lint import lint
+
+    text = project.current_text()
+    # the placeholders straight from the rules (not via 修容's list), so they are reported even when
+    # 修容 is not started or its check failed
+    placeholders = tuple(f for f in lint(text, genre=project.brief.genre or None) if f.family == "placeholder")
+    # 成器's 三改三审 reminders are its checklist, shown beside it, not problems in the text
+    per_step = tuple(StepOpen(s.key, s.name, tuple(f for f in run.findings.get(s.key, [])
+                                                   if not f.rule.startswith("chengqi.review")))
+                     for s in steps)
+    return FinalCheck(per_step, placeholders, placeholder_names(placeholders, text))
