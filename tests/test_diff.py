@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.checks.diff import compare
+from coach.checks.diff import _default_checker, compare
 from coach.findings import Finding
 
 
@@ -106,7 +106,7 @@ def test_changes_say_which_lint_rule_they_fixed():
     fixed = {c.old_text: [f.rule for f in c.fixed] for c in r.changes}
     assert fixed == {"各": ["doubled-char"], ",": ["halfwidth-comma"], "截止": ["jiezhi-before-time"], "布署": ["bushu"]}
     note = r.changes[0].explain()[0]
-    assert note.startswith("修正了：") and note.endswith("（doubled-char）")
+    assert note == "修正了：“各”字重复了"  # the writer reads the message, not the rule id
     assert r.stats.fixed_findings == 4
 
 
@@ -138,6 +138,124 @@ def test_an_injected_checker_is_used_and_offsets_without_spans_fall_back_to_line
 
     r = compare("工作差不多就行。\n要认真。。", "工作要精益求精。\n要认真。", lint=checker)
     assert {f.rule for c in r.changes for f in c.fixed} == {"no-chabuduo", "double-stop"}
+
+
+# a 请示 as a writer types it in 修容: prose, no numbered headings
+QINGSHI_PROSE = """关于申请拨付2024年农村道路维修资金的请示
+
+县人民政府：
+今年汛期以来，我县连续遭受强降雨袭击，全县共有32条农村道路出现不同程度的路基塌方和路面损毁，严重影响群众出行和农产品运输，部分村组交通一度中断，群众反映强烈，亟需尽快修复。
+为尽快恢复道路通行，保障群众生产生活，我局拟对受损道路进行集中维修，经测算共需资金480万元，其中路基修复210万元，路面硬化190万元，排水设施80万元，我局自筹资金确有困难。
+特申请县财政拨付农村道路维修资金480万元，我局将严格资金管理，确保专款专用，并在资金到位后三个月内完成全部维修任务，按时向县政府报告资金使用情况和工程进展。
+妥否，请批示。
+
+县交通运输局
+2024年7月15日
+"""
+
+# the same kind of 请示 with numbered headings, the third one far longer than its siblings
+QINGSHI_NUMBERED = """关于申请拨付农村道路维修资金的请示
+县人民政府：
+今年汛期以来，我县农村道路受损严重，现将有关事项请示如下。
+一、维修范围
+全县受损的32条农村道路，总长约56公里。
+二、资金用途
+主要用于路基修复、路面硬化和排水设施建设，共需资金480万元。
+三、保障措施的具体安排和落实情况以及今后一段时期的工作打算
+我局将严格资金管理，确保专款专用。
+妥否，请批示。
+县交通运输局
+2024年7月15日
+"""
+LONG_HEADING = "三、保障措施的具体安排和落实情况以及今后一段时期的工作打算"
+
+
+def without_line(text: str, line: str) -> str:
+    assert line + "\n" in text
+    return text.replace(line + "\n", "", 1)
+
+
+def named(revision) -> list[str]:
+    return [f.rule for c in revision.changes for f in c.fixed]
+
+
+@pytest.mark.parametrize("n", range(QINGSHI_PROSE.count("\n")))
+def test_deleting_a_paragraph_of_a_prose_draft_fixes_no_heading_problem(n):
+    # read as an indented outline every line of a 请示 was a "heading": deleting a paragraph was said to fix
+    # 同级标题不对仗 or 标题末尾有标点
+    line = QINGSHI_PROSE.split("\n")[n]
+    if not line:
+        return
+    r = compare(QINGSHI_PROSE, without_line(QINGSHI_PROSE, line))
+    assert [rule for rule in named(r) if rule.startswith("outline.")] == []
+    assert r.stats.fixed_findings == len(named(r))
+
+
+@pytest.mark.parametrize("date", ["2024年7月16日", "二〇二四年七月十五日", "2024年7月"])
+def test_a_date_line_change_carries_no_reason(date):
+    for text in (QINGSHI_PROSE, QINGSHI_NUMBERED):
+        r = compare(text, text.replace("2024年7月15日", date))
+        assert r.changes and all(c.fixed == [] for c in r.changes)
+        assert r.stats.fixed_findings == 0
+        assert "修正了" not in r.to_html()
+
+
+def test_deleting_a_section_does_not_claim_to_balance_the_headings():
+    old = QINGSHI_NUMBERED
+    assert "outline.parallel" in [f.rule for f in _default_checker()(old)]  # the premise
+    for new in (
+        without_line(old, LONG_HEADING),  # the unbalanced heading deleted
+        without_line(without_line(old, LONG_HEADING), "我局将严格资金管理，确保专款专用。"),  # its whole section
+        without_line(old, "我局将严格资金管理，确保专款专用。"),  # the paragraph under it
+        without_line(old, "全县受损的32条农村道路，总长约56公里。"),  # a paragraph elsewhere
+    ):
+        r = compare(old, new)
+        assert "outline.parallel" not in named(r)
+        assert r.stats.fixed_findings == len(named(r))
+
+
+def test_rewording_the_unbalanced_heading_is_named_without_its_rule_id():
+    r = compare(QINGSHI_NUMBERED, QINGSHI_NUMBERED.replace(LONG_HEADING, "三、保障措施"))
+    assert named(r) == ["outline.parallel"] and r.stats.fixed_findings == 1
+    (note,) = [n for c in r.changes for n in c.explain()]
+    assert note.startswith("修正了：同级标题不对仗") and "outline" not in note and "（" not in note
+    page = r.to_html()
+    assert "修正了：同级标题不对仗" in page and "outline.parallel" not in page
+    assert r.to_dict()["changes"][0]["fixed"][0]["rule"] == "outline.parallel"  # tools still get the id
+
+
+def test_a_heading_balanced_only_by_other_changes_is_not_named():
+    # the long heading's group loses its siblings, so 同级标题不对仗 goes away; the one word changed in the
+    # long heading did not fix it
+    old = "\n".join(["一、加强学习", "二、严格管理", "三、转变作风", "四、保障措施的具体安排和落实情况以及今后的工作打算", ""])
+    for new in (
+        "\n".join(["一、保障措施的具体安排和落实情况以及今后的工作计划", ""]),
+        "\n".join(["一、加强学习", "四、保障措施的具体安排和落实情况以及今后的工作计划", ""]),
+    ):
+        r = compare(old, new)
+        assert "outline.parallel" not in named(r)
+        assert r.stats.fixed_findings == len(named(r))
+
+
+def test_deleting_a_paragraph_that_held_an_error_may_say_the_error_went_with_it():
+    old = "各单位要认真落实。截止5月15日，完成布署。\n谢谢大家。"
+    r = compare(old, "各单位要认真落实。\n谢谢大家。")
+    assert [c.kind for c in r.changes] == ["deletion"]
+    assert sorted(named(r)) == ["bushu", "jiezhi-before-time"] and r.stats.fixed_findings == 2
+
+
+def test_a_finding_wider_than_the_changed_sentences_is_not_named():
+    # a finding over a whole line of three sentences; only one sentence is reworded
+    def checker(text: str) -> list[Finding]:
+        lines = text.split("\n")
+        return [Finding("line-rule", "warning", "这一行有问题", line=1)] if "提升素质" in lines[0] else []
+
+    old = "要加强学习，提升素质。要严格管理。要实干苦干。\n谢谢。"
+    r = compare(old, old.replace("提升素质", "提高能力"), lint=checker)
+    assert r.changes and named(r) == [] and r.stats.fixed_findings == 0
+    # the same finding over one sentence that was reworded is named
+    r = compare("要加强学习，提升素质。\n谢谢。", "要加强学习，提高能力。\n谢谢。", lint=checker)
+    assert named(r) == ["line-rule"]
 
 
 # ---------------------------------------------------------------- HTML
@@ -242,9 +360,12 @@ def test_cli_diff(tmp_path, capsys):
     b.write_text("各单位要强化学习。<b>粗体</b>", encoding="gb18030")
     assert main(["diff", "--html", str(out), str(a), str(b)]) == 0
     text = capsys.readouterr().out
-    assert "修正了：" in text and "doubled-char" in text
+    assert "修正了：“各”字重复了" in text and "doubled-char" not in text  # the writer reads no rule ids
     page = out.read_text(encoding="utf-8")
     assert "&lt;b&gt;" in page and "<b>" not in page
+    assert main(["diff", "--json", str(a), str(b)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [f["rule"] for c in data["changes"] for f in c["fixed"]] == ["doubled-char"]
     assert main(["diff", "--json", "--no-lint", str(a), str(b)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["stats"]["changes"]["wording"] >= 1 and all(c["fixed"] == [] for c in data["changes"])

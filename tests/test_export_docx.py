@@ -274,3 +274,24 @@ def test_missing_folder_and_empty_project_are_clear_errors(tmp_path, notice):
         to_docx(Project(), tmp_path / "空.docx")
     assert "没有任何内容" in str(caught.value)
     assert not (tmp_path / "空.docx").exists()
+
+
+def test_file_properties_carry_the_real_time_and_the_writers_unit(tmp_path, notice):
+    # the blank template said: created 2013, author and last saved by "python-docx"
+    from datetime import datetime, timedelta, timezone
+
+    before = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    target = tmp_path / "通知.docx"
+    to_docx(notice, target)
+    props = Document(str(target)).core_properties
+    after = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(seconds=1)
+    for when in (props.created, props.modified):
+        assert when is not None and before <= when.replace(tzinfo=None) <= after
+    assert props.author == props.last_modified_by == "某某县人民政府办公室"
+    assert props.title == "关于做好2026年元旦春节期间安全工作的通知"
+    assert "python-docx" not in (props.author + props.last_modified_by + props.comments + props.keywords)
+
+    notice.brief.signature = ""  # no unit entered: the app's name, never the library's
+    to_docx(notice, target)
+    props = Document(str(target)).core_properties
+    assert props.author == props.last_modified_by == "写作教练"

@@ -58,7 +58,8 @@ class FixedIssue:
     message: str
 
     def __str__(self) -> str:
-        return f"修正了：{self.message}（{self.rule}）"
+        # what the writer reads: the rule id is internal (it stays in to_dict for --json and tools)
+        return f"修正了：{self.message}"
 
 
 @dataclass
@@ -237,13 +238,22 @@ def _default_checker() -> Checker | None:
         from coach.lint import lint as lint_text
     except ImportError:  # the linter is optional for the diff
         lint_text = None
-    from coach.checks.outline import check_outline
+    from coach.checks.outline import check_outline, parse_outline
+
+    def structure(text: str) -> list[Finding]:
+        # a draft is prose: only numbered headings (一、（一）1.) are headings there. Read as an indented
+        # outline, every short line of a 请示 (称谓, 妥否，请批示。, the date) would be a "heading" and the
+        # diff would credit a deleted paragraph with fixing 同级标题不对仗
+        if parse_outline(text).style != "numbered":
+            return []
+        return [f for f in check_outline(text) if f.rule != "outline.empty"]
 
     def check(text: str) -> list[Finding]:
         found = list(lint_text(text)) if lint_text else []
-        found.extend(f for f in check_outline(text) if f.rule != "outline.empty")
+        found.extend(structure(text))
         return found
 
+    check.structural = structure  # type: ignore[attr-defined]  # the cheap re-check of _attribute
     return check
 
 
@@ -565,12 +575,73 @@ def _map_offset(anchors: list[tuple[int, int, int]], pos: int) -> int | None:
     return None
 
 
+#: outline rules that judge a heading by its own text; every other outline.* rule weighs a heading against
+#: other headings (numbering, levels, count, balance, overlap), so it can vanish because of a change elsewhere
+LOCAL_OUTLINE_RULES = frozenset({"outline.marker-punct", "outline.trailing-punct", "outline.empty-heading"})
+#: at most this many counterfactual re-checks of relational findings per comparison; past it they are not named
+MAX_RECHECKS = 12
+
+
+def _relational(rule: str) -> bool:
+    return rule.startswith("outline.") and rule not in LOCAL_OUTLINE_RULES
+
+
+def _inside_changed_text(span: tuple[int, int], units: list[tuple[int, int]], changes: list[Change]) -> bool:
+    """Every old sentence the finding covers was changed: a finding wider than the edited sentences (a
+    whole line, the whole outline) is about more than this change."""
+    if span[0] == span[1]:
+        return True  # a point: the change that touches it is the changed text
+    k = max(0, bisect_right(units, (span[0], float("inf"))) - 1)
+    while k < len(units) and units[k][0] < span[1]:
+        unit = units[k]
+        if unit[1] > span[0] and not any(_overlaps(unit, c.old_span) for c in changes):
+            return False
+        k += 1
+    return True
+
+
+def _deleted(span: tuple[int, int], changes: list[Change]) -> bool:
+    """The changes are deletions that remove all of ``span``'s text."""
+    if any(c.kind != "deletion" for c in changes):
+        return False
+    pos = span[0]
+    for c in sorted(changes, key=lambda c: c.old_span):
+        if c.old_span[0] > pos:
+            return False
+        pos = max(pos, c.old_span[1])
+    return pos >= span[1]
+
+
+def _apply(old: str, changes: list[Change], span: tuple[int, int]) -> tuple[str, tuple[int, int]]:
+    """The old text with only ``changes`` made, and where ``span`` is in it."""
+    out, pos, shift_start, shift_end = [], 0, 0, 0
+    for c in sorted(changes, key=lambda c: c.old_span):
+        s, e = c.old_span
+        out.append(old[pos:s])
+        out.append(c.new_text)
+        pos = e
+        delta = len(c.new_text) - (e - s)
+        if e <= span[0]:
+            shift_start += delta
+        if s < span[1] or (s == e == span[1]):
+            shift_end += delta
+    out.append(old[pos:])
+    return "".join(out), (span[0] + shift_start, max(span[0] + shift_start, span[1] + shift_end))
+
+
 def _attribute(
     old: str, new: str, changes: list[Change], anchors: list[tuple[int, int, int]], checker: Checker
 ) -> None:
+    """Name a finding on a change only when the finding's span lies in the old sentences the change edited
+    and the finding is gone from that place in the new version. A finding that weighs a heading against
+    the others (outline.parallel, top-count …) is named only when the change rewrote that heading (not
+    deleted it) and the change alone, made on the old version, makes it go away."""
     old_findings = list(checker(old))
     new_findings = list(checker(new))
     old_lines, new_lines = _line_index(old), _line_index(new)
+    units = _units(old)
+    recheck = getattr(checker, "structural", checker)
+    rechecks = 0
     new_by_rule: dict[str, list[tuple[int, int]]] = {}
     for g in new_findings:
         span = _span_of(g, new, new_lines)
@@ -581,7 +652,7 @@ def _attribute(
         if span is None:
             continue
         touched = [c for c in changes if _overlaps(span, c.old_span)]
-        if not touched:
+        if not touched or not _inside_changed_text(span, units, touched):
             continue
         # where the finding's text is now: its mapped ends plus what the touching changes became
         points = [p for p in (_map_offset(anchors, span[0]), _map_offset(anchors, span[1])) if p is not None]
@@ -590,6 +661,21 @@ def _attribute(
         where = (min(points), max(points))
         if any(_overlaps(where, g) for g in new_by_rule.get(f.rule, [])):
             continue  # still there
+        if _relational(f.rule):
+            if any(c.kind == "move" for c in touched) or _deleted(span, touched):
+                continue  # the heading was moved or deleted, not made parallel / renumbered
+            line_start = old.rfind("\n", 0, span[0]) + 1
+            line_end = old.find("\n", span[1])
+            line_end = len(old) if line_end < 0 else line_end
+            if any(c.old_span[0] < line_start or c.old_span[1] > line_end for c in touched):
+                continue  # the change reaches past the heading's line: it rewrote more than the heading
+            if rechecks >= MAX_RECHECKS:
+                continue
+            rechecks += 1
+            alone, at = _apply(old, touched, span)
+            if any(g.rule == f.rule and _overlaps(at, s) for g in recheck(alone)
+                   for s in [_span_of(g, alone, _line_index(alone))] if s is not None):
+                continue  # gone only thanks to other changes (a sibling deleted, the others renumbered)
         issue = FixedIssue(f.rule, f.message)
         for c in touched:
             if issue not in c.fixed:
