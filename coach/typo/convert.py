@@ -226,6 +226,7 @@ def build_typo_lm(out: Path, progress: Progress | None = None, work_dir: Path | 
         (staging / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
         step("保存模型")
         save_file(weights, str(staging / "model.safetensors"), metadata={"format": "pt"})
+        (staging / "model.safetensors").chmod(0o644)
         info = {
             "name": "gemma3-270m-typo-lm",
             "recipe_version": RECIPE_VERSION,

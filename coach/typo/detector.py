@@ -108,6 +108,7 @@ class TypoDetector:
         min_word_freq: int = 3,
         right: int = 6,
         lm_proposals: int = 2,
+        max_candidates: int = 8,
         lm_lead: float = 0.0,
     ):
         self.lm = lm
@@ -117,6 +118,7 @@ class TypoDetector:
         self.min_word_freq = min_word_freq
         self.lm_proposals = lm_proposals
         self.lm_lead = lm_lead
+        self.max_candidates = max_candidates
         self.right = right
         self.confusions = confusion_sets()
         self.words = word_freqs()
@@ -176,12 +178,23 @@ class TypoDetector:
 
     def check_sentences(self, sentences: list[str]) -> list[list[TypoHit]]:
         """Findings per sentence (offsets into that sentence)."""
-        out: list[list[TypoHit]] = []
-        for sentence, analysed in zip(sentences, self.lm.analyse(sentences)):
-            out.append(_non_overlapping(self._check(sentence, analysed)))
-        return out
+        analysed = self.lm.analyse(sentences) if sentences else []
+        jobs, meta = [], []
+        for si, (sentence, a) in enumerate(zip(sentences, analysed)):
+            for i, prefix_tokens, texts, cands in self._jobs(sentence, a):
+                jobs.append((a, prefix_tokens, texts))
+                meta.append((si, i, cands))
+        out: list[list[TypoHit]] = [[] for _ in sentences]
+        for (si, i, cands), scores in zip(meta, self.lm.continuation_scores(jobs)):
+            j = int(np.argmax(scores[1:]))
+            gain = float(scores[1 + j] - scores[0])
+            if gain > self.margin:
+                c, w = cands[j]
+                out[si].append(TypoHit(i, i + 1, sentences[si][i], c, round(gain, 2), w))
+        return [_non_overlapping(hits) for hits in out]
 
-    def _check(self, sentence: str, analysed: dict) -> list[TypoHit]:
+    def _jobs(self, sentence: str, analysed: dict):
+        """(position, prefix tokens, [original continuation, candidate continuations…], candidates)."""
         lp, offsets, dist = analysed["logprobs"], analysed["offsets"], analysed["dist"]
         scores_at = self.position_scores(sentence, lp, offsets)
         options: dict[int, dict[str, str]] = {}
@@ -193,22 +206,15 @@ class TypoDetector:
                 cands.setdefault(c, w)
             if cands:
                 options[i] = cands
-        hits = []
         for i in sorted(options, key=lambda i: -scores_at[i])[: self.max_positions]:
             k = next(k for k, (a, b) in enumerate(offsets) if a <= i < b)
             # start one token early, so a candidate may merge with the token before it (贯+彻 → 贯彻)
             prefix_tokens = max(1, k)
             p = offsets[k - 1][0] if k >= 1 else 0
             q = next((b for a, b in offsets[k:] if b >= i + 1 + self.right), len(sentence))
-            cands = list(options[i].items())
+            cands = list(options[i].items())[: self.max_candidates]
             texts = [sentence[p:q]] + [sentence[p:i] + c + sentence[i + 1 : q] for c, _ in cands]
-            scores = self.lm.continuation_scores(analysed, prefix_tokens, texts)
-            j = int(np.argmax(scores[1:]))
-            gain = float(scores[1 + j] - scores[0])
-            if gain > self.margin:
-                c, w = cands[j]
-                hits.append(TypoHit(i, i + 1, sentence[i], c, round(gain, 2), w))
-        return hits
+            yield i, prefix_tokens, texts, cands
 
     def best_gains(self, sentences: list[str]) -> list[float]:
         """The best candidate's gain per sentence (−inf when none): for calibrating ``margin``."""

@@ -48,6 +48,7 @@ class TypoLM:
         import torch
         from tokenizers import Tokenizer
         from transformers import Gemma3ForCausalLM
+        from transformers.utils import logging as hf_logging
 
         folder = ensure_typo_lm(folder)
         started = time.perf_counter()
@@ -57,6 +58,7 @@ class TypoLM:
         # bfloat16: the weights came from 4–6-bit quantization, so bf16 loses nothing that matters, and
         # on CPUs with AVX512-BF16 it runs ~2.4× faster than float32 (BENCHMARKS.md)
         self.dtype = getattr(torch, dtype)
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
         self.model = Gemma3ForCausalLM.from_pretrained(str(folder), dtype=self.dtype, local_files_only=True).eval()
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.pad_id = self.model.config.pad_token_id
@@ -116,40 +118,58 @@ class TypoLM:
                         "ids": seq})
         return out
 
-    def continuation_scores(self, analysed: dict, prefix_tokens: int, continuations: list[str]) -> np.ndarray:
-        """Total log p of each continuation text right after the first ``prefix_tokens`` tokens of an
-        analysed text (``<bos>`` counts as one), from its cached keys and values."""
-        from transformers import DynamicCache
-
+    def continuation_scores(self, jobs: list[tuple[dict, int, list[str]]], max_rows: int = 256) -> list[np.ndarray]:
+        """For each job (analysed text, prefix length in tokens with ``<bos>`` counted, continuation
+        texts): the total log p of each continuation right after that prefix, from the cached keys
+        and values. All rows of all jobs run in few large batches — on CPU a matrix product over a
+        few rows is many times less efficient than over hundreds — each row's prefix left-padded."""
         torch = self.torch
-        conts = [e.ids for e in self.tokenizer.encode_batch(continuations, add_special_tokens=False)]
-        b = len(conts)
-        first = analysed["dist"][prefix_tokens - 1]  # what the model expected after the prefix
-        totals = np.array([first[c[0]] if c else 0.0 for c in conts], dtype=np.float64)
-        rest = [c for c in conts if len(c) > 1]
-        if not rest:
-            return totals
-        width = max(len(c) for c in conts) - 1
-        ids = torch.full((b, width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((b, prefix_tokens + width), dtype=torch.long)
-        mask[:, :prefix_tokens] = 1
-        for row, c in enumerate(conts):
-            ids[row, : len(c) - 1] = torch.tensor(c[:-1])
-            mask[row, prefix_tokens : prefix_tokens + len(c) - 1] = 1
-        cache = DynamicCache(
-            ddp_cache_data=[(k[:, :, :prefix_tokens].expand(b, -1, -1, -1).contiguous(),
-                             v[:, :, :prefix_tokens].expand(b, -1, -1, -1).contiguous())
-                            for k, v in analysed["kv"]],
-            config=self.model.config,
-        )
-        with torch.inference_mode():
-            logits = self.model(input_ids=ids, attention_mask=mask, cache=cache, use_cache=True).logits
-            dist = torch.log_softmax(logits.float(), dim=-1)
-        for row, c in enumerate(conts):
-            if len(c) > 1:
-                targets = torch.tensor(c[1:])
-                totals[row] += float(dist[row, torch.arange(len(c) - 1), targets].sum())
-        return totals
+        flat = [t for _, _, texts in jobs for t in texts]
+        encoded = [e.ids for e in self.tokenizer.encode_batch(flat, add_special_tokens=False)] if flat else []
+        rows = []  # (job index, text index, prefix tokens, ids)
+        k = 0
+        for j, (_, prefix, texts) in enumerate(jobs):
+            for t in range(len(texts)):
+                rows.append((j, t, prefix, encoded[k]))
+                k += 1
+        out = [np.zeros(len(texts)) for _, _, texts in jobs]
+        for j, t, prefix, ids in rows:  # the first token's log p is already known from the first pass
+            if ids:
+                out[j][t] = jobs[j][0]["dist"][prefix - 1][ids[0]]
+        rest = sorted((r for r in rows if len(r[3]) > 1), key=lambda r: r[2])
+        for start in range(0, len(rest), max_rows):
+            chunk = rest[start : start + max_rows]
+            b = len(chunk)
+            pmax = max(r[2] for r in chunk)
+            width = max(len(r[3]) for r in chunk) - 1
+            ids = torch.full((b, width), self.pad_id, dtype=torch.long)
+            mask = torch.zeros((b, pmax + width), dtype=torch.long)
+            pos = torch.zeros((b, width), dtype=torch.long)
+            for row, (_, _, prefix, seq) in enumerate(chunk):
+                ids[row, : len(seq) - 1] = torch.tensor(seq[:-1])
+                mask[row, pmax - prefix : pmax] = 1
+                mask[row, pmax : pmax + len(seq) - 1] = 1
+                pos[row] = prefix + torch.arange(width)
+            kv = []
+            for layer, (k0, v0) in enumerate(jobs[chunk[0][0]][0]["kv"]):
+                keys = k0.new_zeros((b, k0.shape[1], pmax, k0.shape[3]))
+                values = v0.new_zeros((b, v0.shape[1], pmax, v0.shape[3]))
+                for row, (j, _, prefix, _) in enumerate(chunk):
+                    k_src, v_src = jobs[j][0]["kv"][layer]
+                    keys[row, :, pmax - prefix :] = k_src[0, :, :prefix]
+                    values[row, :, pmax - prefix :] = v_src[0, :, :prefix]
+                kv.append((keys, values))
+            from transformers import DynamicCache
+
+            cache = DynamicCache(ddp_cache_data=kv, config=self.model.config)
+            with torch.inference_mode():
+                logits = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, cache=cache,
+                                    use_cache=True).logits
+                dist = torch.log_softmax(logits.float(), dim=-1)
+            for row, (j, t, _, seq) in enumerate(chunk):
+                targets = torch.tensor(seq[1:])
+                out[j][t] += float(dist[row, torch.arange(len(seq) - 1), targets].sum())
+        return out
 
     def token_id(self, token: str) -> int | None:
         return self.tokenizer.token_to_id(token)
