@@ -103,12 +103,12 @@ class TypoDetector:
         self,
         lm,
         margin: float = DEFAULT_MARGIN,
-        max_positions: int = 6,
+        max_positions: int = 4,
         min_surprisal: float = 4.0,
         min_word_freq: int = 3,
-        right: int = 6,
+        right: int = 4,
         lm_proposals: int = 2,
-        max_candidates: int = 8,
+        max_candidates: int = 5,
         lm_lead: float = 0.0,
     ):
         self.lm = lm
