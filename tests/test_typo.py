@@ -62,11 +62,12 @@ def test_finds_guanqie_and_suggests_che(detector):
     assert hits[0].margin > detector.margin
 
 
-def test_seed_slips_are_found(detector):
-    text = "今天，我们把各各单位从事办公室工作的业务骨干集中起来。要善于用十跟手指头弹钢琴。"
-    found = {(text[h.start], h.replacement) for h in detector.check_text(text)}
-    assert ("各", "个") in found
-    assert ("跟", "根") in found
+def test_seed_slip_is_found_in_a_longer_text(detector):
+    # seed 003's real slip, in its paragraph; the offsets are the text's, not the sentence's
+    text = ("（四）要做好沟通协调。办公室工作千头万绪，大家在工作中一定要讲究工作方法，"
+            "要善于用十跟手指头弹钢琴。")
+    hits = detector.check_text(text)
+    assert [(h.start, h.replacement) for h in hits] == [(text.index("跟"), "根")]
 
 
 @pytest.mark.parametrize("sentence", [

@@ -27,8 +27,9 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
 MAX_SENTENCE_CHARS = 120
 
-#: calibrated on the calibration half of SIGHAN-15 (bench/bench_typo.py --calibrate)
-DEFAULT_MARGIN = 6.0
+#: nats; the smallest margin with ≤ 1 % sentence false alarms on the calibration half of SIGHAN-15
+#: (even lines), chosen by bench/bench_typo.py (BENCHMARKS.md)
+DEFAULT_MARGIN = 7.71
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ class TypoDetector:
         """Surprisal evidence per Chinese character: its own token's surprisal plus the next token's
         (a slip often leaves its own token plausible and makes the following one surprising)."""
         surprisal = [-float(x) for x in logprobs]
+        if surprisal:
+            surprisal[0] = 0.0  # the first token is surprising for want of context, not of a slip
         out: dict[int, float] = {}
         for k, (a, b) in enumerate(offsets):
             s = surprisal[k] + (surprisal[k + 1] if k + 1 < len(surprisal) else 0.0)
@@ -206,7 +209,9 @@ class TypoDetector:
                 cands.setdefault(c, w)
             if cands:
                 options[i] = cands
-        for i in sorted(options, key=lambda i: -scores_at[i])[: self.max_positions]:
+        # a long sentence gets more tries: one position per 15 characters, at least max_positions
+        budget = max(self.max_positions, -(-len(sentence) // 15))
+        for i in sorted(options, key=lambda i: -scores_at[i])[:budget]:
             k = next(k for k, (a, b) in enumerate(offsets) if a <= i < b)
             # start one token early, so a candidate may merge with the token before it (贯+彻 → 贯彻)
             prefix_tokens = max(1, k)
