@@ -112,3 +112,13 @@ def test_deep_and_fix_together_are_refused(tmp_path, capsys):
     doc.write_text("我们要认真贯切落实。\n", encoding="utf-8")
     assert main(["lint", "--deep", "--fix", str(doc)]) == 2
     assert "--deep" in capsys.readouterr().err
+
+
+def test_model_build_typo_keeps_an_existing_model(typo_home, capsys):
+    from coach.typo.lm import MODEL_NAME
+
+    folder = typo_home / "models" / MODEL_NAME
+    before = (folder / "model.safetensors").stat().st_mtime_ns
+    assert main(["model", "build", "--typo", "--out", str(folder)]) == 0
+    assert "已存在" in capsys.readouterr().out
+    assert (folder / "model.safetensors").stat().st_mtime_ns == before
