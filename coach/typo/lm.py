@@ -118,7 +118,7 @@ class TypoLM:
                         "ids": seq})
         return out
 
-    def continuation_scores(self, jobs: list[tuple[dict, int, list[str]]], max_rows: int = 256) -> list[np.ndarray]:
+    def continuation_scores(self, jobs: list[tuple[dict, int, list[str]]], max_rows: int = 128) -> list[np.ndarray]:
         """For each job (analysed text, prefix length in tokens with ``<bos>`` counted, continuation
         texts): the total log p of each continuation right after that prefix, from the cached keys
         and values. All rows of all jobs run in few large batches — on CPU a matrix product over a
@@ -165,10 +165,12 @@ class TypoLM:
             with torch.inference_mode():
                 logits = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, cache=cache,
                                     use_cache=True).logits
-                dist = torch.log_softmax(logits.float(), dim=-1)
+                # log p = logit − logsumexp: no second vocabulary-sized tensor (peak memory)
+                lse = torch.logsumexp(logits.float(), dim=-1)
             for row, (j, t, _, seq) in enumerate(chunk):
-                targets = torch.tensor(seq[1:])
-                out[j][t] += float(dist[row, torch.arange(len(seq) - 1), targets].sum())
+                n = len(seq) - 1
+                picked = logits[row, torch.arange(n), torch.tensor(seq[1:])].float()
+                out[j][t] += float((picked - lse[row, :n]).sum())
         return out
 
     def token_id(self, token: str) -> int | None:
