@@ -21,6 +21,8 @@ def register(subparsers) -> None:
     )
     build.add_argument("--out", type=Path, default=None, help=f"保存到哪个文件夹（默认 {config.default_model_path()}）")
     build.add_argument("--force", action="store_true", help="已经存在时也重新生成")
+    build.add_argument("--typo", action="store_true",
+                       help="改为生成深度校对（coach lint --deep）用的语言模型（离线，约半分钟）")
     build.set_defaults(func=_build)
 
     info = model_sub.add_parser("info", help="显示当前使用的嵌入模型、标识和向量维度")
@@ -29,6 +31,8 @@ def register(subparsers) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
+    if args.typo:
+        return _build_typo(args)
     from coach.embed import _default_model_ready, build_default_model, model_id
     from coach.embed.gemma_static import folder_size
 
@@ -41,6 +45,22 @@ def _build(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     print(f"默认模型已生成：{folder}")
     print(f"  大小 {folder_size(folder) / 1e6:.1f} MB，用时 {seconds:.0f} 秒，标识 {model_id(folder)}")
+    return 0
+
+
+def _build_typo(args: argparse.Namespace) -> int:
+    from coach.embed.gemma_static import folder_size
+    from coach.typo.convert import is_built
+    from coach.typo.lm import default_lm_path, ensure_typo_lm
+
+    out = args.out.expanduser() if args.out else default_lm_path()
+    if is_built(out) and not args.force:
+        print(f"校对语言模型已存在：{out}（{folder_size(out) / 1e6:.1f} MB）。如需重新生成请加 --force。")
+        return 0
+    started = time.perf_counter()
+    folder = ensure_typo_lm(out, progress=True, force=True)
+    print(f"校对语言模型已生成：{folder}")
+    print(f"  大小 {folder_size(folder) / 1e6:.1f} MB，用时 {time.perf_counter() - started:.0f} 秒")
     return 0
 
 

@@ -1,5 +1,6 @@
 """``coach lint [--json] [--fix] [--genre 文种] [--rules FILE]... [--all] FILE|-`` and
 ``coach lint --check-rules [--rules FILE]...`` (run every rule's examples).
+``--deep`` adds the language-model typo check (``coach.typo``, findings of family "typo-lm").
 
 Exit status: 0 no error-severity finding, 1 at least one, 2 the input (or an option) cannot be used.
 ``--fix`` writes the text with every safe fix applied to stdout and the summary to stderr; the file
@@ -37,6 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--rules", metavar="FILE", action="append", default=[],
                    help="追加的规则文件或目录（YAML），可多次使用：--rules a.yaml --rules b.yaml")
     p.add_argument("--all", action="store_true", help="逐条列出全部问题（默认同一规则只列前几条）")
+    p.add_argument("--deep", action="store_true",
+                   help="深度校对：另用语言模型查找音近、形近错别字（较慢；首次使用时自动生成模型）")
     p.add_argument("--check-rules", action="store_true",
                    help="不检查文本，而是用每条规则自带的例句检验规则本身（写自己的规则文件后用）")
     p.set_defaults(func=run)
@@ -113,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
     for err in linter.rule_errors:
         print(f"警告：{err}", file=sys.stderr)
     name = "<stdin>" if args.file == "-" else args.file
+    if args.fix and args.deep:
+        raise CoachError("--deep 的建议需要逐条确认，不能与 --fix 一起使用。")
     if args.fix:
         fixed, changes = apply_safe_fixes(text, genre=args.genre, linter=linter)
         sys.stdout.write(fixed)
@@ -124,6 +129,10 @@ def run(args: argparse.Namespace) -> int:
         findings = remaining
     else:
         findings = linter.lint(text, genre=args.genre)
+        if args.deep:
+            from coach.typo import deep_findings, merge_findings
+
+            findings = merge_findings(findings, deep_findings(text))
         if args.json:
             json.dump([f.to_dict() for f in findings], sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")

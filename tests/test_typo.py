@@ -1,0 +1,124 @@
+"""The deep 错别字 check (``coach lint --deep``) with the real model: Gemma 3 270M converted from the
+installed GGUF package once for this module, into a temporary COACH_HOME (as in a fresh clone)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from coach.cli import main
+
+
+@pytest.fixture(scope="module")
+def typo_home(tmp_path_factory) -> Path:
+    """A COACH_HOME with the typo LM built in it (the build itself is what a fresh clone runs)."""
+    from coach.typo.lm import MODEL_NAME, ensure_typo_lm
+
+    home = tmp_path_factory.mktemp("typo-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COACH_HOME", str(home))
+        ensure_typo_lm(home / "models" / MODEL_NAME, progress=False)
+    return home
+
+
+@pytest.fixture(scope="module")
+def detector(typo_home):
+    from coach.typo.detector import TypoDetector
+    from coach.typo.lm import MODEL_NAME, TypoLM
+
+    return TypoDetector(TypoLM(typo_home / "models" / MODEL_NAME))
+
+
+@pytest.fixture
+def in_typo_home(typo_home, monkeypatch):
+    """COACH_HOME pointing at the built model, with the CLI's cached detector reset around the test."""
+    from coach.typo import default_detector
+
+    monkeypatch.setenv("COACH_HOME", str(typo_home))
+    default_detector.cache_clear()
+    yield typo_home
+    default_detector.cache_clear()
+
+
+def test_built_model_is_a_small_folder_that_loads(typo_home, detector):
+    from coach.typo.convert import is_built
+    from coach.typo.lm import MODEL_NAME
+
+    folder = typo_home / "models" / MODEL_NAME
+    assert is_built(folder)
+    # bfloat16 with the pruned vocabulary: well under the 1 GB a float32 full-vocabulary copy takes
+    assert (folder / "model.safetensors").stat().st_size < 300e6
+    assert not list((typo_home / "cache").glob("**/*.gguf"))  # the temporary .gguf is gone
+    # the rebuilt tokenizer cuts Chinese into Gemma's own word pieces
+    assert detector.lm.tokenizer.encode("贯彻落实", add_special_tokens=False).tokens == ["贯彻", "落实"]
+
+
+def test_finds_guanqie_and_suggests_che(detector):
+    sentence = "我们要认真贯切落实党的二十大精神。"
+    hits = detector.check_sentence(sentence)
+    assert [(h.start, h.original, h.replacement) for h in hits] == [(sentence.index("切"), "切", "彻")]
+    assert hits[0].margin > detector.margin
+
+
+def test_seed_slip_is_found_in_a_longer_text(detector):
+    # seed 003's real slip, in its paragraph; the offsets are the text's, not the sentence's
+    text = ("（四）要做好沟通协调。办公室工作千头万绪，大家在工作中一定要讲究工作方法，"
+            "要善于用十跟手指头弹钢琴。")
+    hits = detector.check_text(text)
+    assert [(h.start, h.replacement) for h in hits] == [(text.index("跟"), "根")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "我们要认真贯彻落实党的二十大精神。",
+    "各地区各部门要切实加强组织领导，确保各项任务落到实处。",
+    "请各单位于5月15日前将有关材料报送办公室。",
+])
+def test_correct_official_sentences_give_nothing(detector, sentence):
+    assert detector.check_sentence(sentence) == []
+
+
+def test_lint_deep_json_has_typo_findings_in_the_lint_shape(in_typo_home, tmp_path, capsys):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("各位同志：\n我们要认真贯切落实党的二十大精神，把各项工作做实做细。\n", encoding="utf-8")
+    assert main(["lint", "--json", "--deep", str(doc)]) == 0  # warnings only
+    findings = json.loads(capsys.readouterr().out)
+    deep = [f for f in findings if f["family"] == "typo-lm"]
+    assert len(deep) == 1
+    f = deep[0]
+    assert f["rule"] == "typo-lm" and f["severity"] == "warning"
+    assert f["suggestion"] == "彻"
+    assert (f["line"], f["extra"]["column"]) == (2, 7)
+    assert f["fix"] == {"start": f["start"], "end": f["end"], "replacement": "彻", "safe": False}
+    assert f["extra"]["margin"] > 0 and "【切】" in f["extra"]["excerpt"]
+    # the same document without --deep: the quick lint alone does not see this slip
+    assert main(["lint", "--json", str(doc)]) == 0
+    assert not [x for x in json.loads(capsys.readouterr().out) if x["family"] == "typo-lm"]
+
+
+def test_deep_findings_do_not_repeat_what_the_quick_lint_found():
+    from coach.findings import Finding
+    from coach.typo import merge_findings
+
+    quick = [Finding(rule="r1", severity="error", message="m", start=6, end=8)]
+    deep = [Finding(rule="typo-lm", severity="warning", message="m", start=7, end=8, family="typo-lm"),
+            Finding(rule="typo-lm", severity="warning", message="m", start=2, end=3, family="typo-lm")]
+    assert [(f.rule, f.start) for f in merge_findings(quick, deep)] == [("typo-lm", 2), ("r1", 6)]
+
+
+def test_deep_and_fix_together_are_refused(tmp_path, capsys):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("我们要认真贯切落实。\n", encoding="utf-8")
+    assert main(["lint", "--deep", "--fix", str(doc)]) == 2
+    assert "--deep" in capsys.readouterr().err
+
+
+def test_model_build_typo_keeps_an_existing_model(typo_home, capsys):
+    from coach.typo.lm import MODEL_NAME
+
+    folder = typo_home / "models" / MODEL_NAME
+    before = (folder / "model.safetensors").stat().st_mtime_ns
+    assert main(["model", "build", "--typo", "--out", str(folder)]) == 0
+    assert "已存在" in capsys.readouterr().out
+    assert (folder / "model.safetensors").stat().st_mtime_ns == before
