@@ -490,12 +490,16 @@ def examples_panel(step, focus: str | None = None, k: int = 3) -> None:
                 st.code("\n".join(hit["outline"][:12]), language=None, wrap_lines=True)
             st.caption(md_escape(source_line(hit)))
             marks = [m for m in hit.get("marks") or [] if m.get("start") is not None]
-            if marks:
-                # the corpus is real published text with real slips: say so rather than teach them
-                slips = "；".join(
-                    f"“{text[m['start']:m['end']]}”" + (f"应为“{m['replacement']}”" if m.get("replacement") else "")
-                    for m in marks[:4])
-                st.caption(":orange[范文原文有笔误]　" + md_escape(slips))
+            # the corpus is real published text with real slips and anonymised names: say so, never teach them
+            slips = list(dict.fromkeys(
+                f"“{text[m['start']:m['end']]}”" + (f"应为“{m['replacement']}”" if m.get("replacement") else "")
+                for m in marks if not str(m.get("rule", "")).startswith("placeholder")))
+            hidden = list(dict.fromkeys(f"“{text[m['start']:m['end']]}”" for m in marks
+                                        if str(m.get("rule", "")).startswith("placeholder")))
+            if slips:
+                st.caption(":orange[范文原文有笔误]　" + md_escape("；".join(slips[:4])))
+            if hidden:
+                st.caption(":gray[原文隐去了名称]　" + md_escape("、".join(hidden[:4])) + "（自己的稿子里要写实际名称）")
             unit = hit.get("unit")
             if unit and unit.strip() != text.strip():
                 with st.expander({"opening": "看完整的开头", "closing": "看完整的结尾"}.get(hit.get("position"),

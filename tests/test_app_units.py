@@ -414,3 +414,12 @@ def test_final_check_passes_only_a_clean_text():
     p = Project(brief=BriefCard(genre="讲话稿", title="在全县培训会上的讲话"), draft="在全县培训会上的讲话\n同志们：\n今天的会议很重要。")
     check = status.final_check(p, status.CheckRun({"xiurong": []}, {}))
     assert check.ready and check.summary().startswith("定稿检查通过")
+
+
+def test_scorecard_rows_say_when_a_step_is_not_scored():
+    from coach.ui import status
+
+    p = Project(brief=BriefCard(genre="讲话稿", title="标题"))
+    rows = [r.as_row() for r in status.scorecard(p, status.run_checks(p))]
+    assert rows[0]["得分"].isdigit() and rows[3]["得分"] == "未计分"
+    assert all(r["得分"] != "None" for r in rows)

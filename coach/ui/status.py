@@ -118,7 +118,8 @@ class ScoreRow:
 
     def as_row(self) -> dict[str, object]:
         return {"步骤": self.step, "状态": STATE_LABELS[self.state], "错误": self.errors, "提醒": self.warnings,
-                "建议": self.infos, "得分": self.score}
+                # a string column: a step not started reads "未计分", never "None"
+                "建议": self.infos, "得分": "未计分" if self.score is None else str(self.score)}
 
 
 def scorecard(project: Project, run: CheckRun, steps: tuple[Step, ...] = STEPS) -> list[ScoreRow]:
