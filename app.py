@@ -18,7 +18,7 @@ from coach import config
 from coach.errors import CoachError
 from coach.project import DIRECTIONS, GENRES, Project
 from coach.steps import STEPS, get_step
-from coach.ui import actions, autosave, charts, exports, highlight, outline_view, rebuild, services, uploads, versions
+from coach.ui import actions, autosave, deepcheck, charts, exports, highlight, outline_view, rebuild, services, uploads, versions
 from coach.ui import sections as sections_ui
 from coach.ui import status as status_ui
 from coach.ui.highlight import SEVERITY_LABELS
@@ -885,6 +885,14 @@ def cb_reassemble() -> None:
 
 
 def cb_apply_fix(rule: str, start: int, end: int) -> None:
+    deep = [f for f in deep_findings_for(ws().project.current_text())
+            if f.rule == rule and f.start == start and f.end == end and f.fix is not None]
+    if deep:  # a 深度校对 finding: not in the quick check, applied from the kept list
+        text = ws().project.current_text()
+        new_text, change_made = services.apply_fix(text, deep[0])
+        change(lambda p: setattr(p, "draft", new_text), f"把“{change_made['before']}”改为“{change_made['after']}”",
+               undoable=True, refresh_widgets=True)
+        return
     applied: list = []
     change(lambda p: applied.append(actions.apply_lint_fix(p, rule, start, end)), "按检查结果修改", undoable=True,
            refresh_widgets=True)
@@ -926,7 +934,10 @@ def page_xiurong(step) -> None:
     w = ws()
     p = w.project
     text = p.current_text()
+    deep = deep_findings_for(text)
     findings = check_run().findings.get(step.key, [])
+    if deep:
+        findings = services.merge_deep_findings(findings, deep)
     with st.container():  # a stable slot, see flash()
         if not text.strip():
             st.info("全文还是空的。先在“填肉”里写好各部分，这里会把标题、开头、各部分和结尾组装成全文。")
@@ -953,6 +964,7 @@ def page_xiurong(step) -> None:
         if safe:
             st.button(f"应用全部安全修改（{len(safe)}处）", key="fix_all", on_click=cb_apply_safe_fixes,
                       type="primary", icon=":material/auto_fix_high:")
+        deep_check_button(text)
         show_fixable_findings(findings, text)
         step_done_toggle(step)
     with st.expander("范文示例", expanded=False):
@@ -968,6 +980,31 @@ def page_xiurong(step) -> None:
             if len(sections):
                 st.caption("各部分字数：相差太大往往说明某一部分写得单薄。")
                 st.altair_chart(charts.section_chart(sections), width="stretch")
+
+
+def deep_findings_for(text: str) -> list:
+    """The 深度校对 findings, while the text is still the one they were found in (offsets stay right)."""
+    kept = st.session_state.get("_deep_results")
+    return kept[1] if kept and kept[0] == hash(text) else []
+
+
+def deep_check_button(text: str) -> None:
+    if not text.strip():
+        return
+    if st.button("深度校对（错别字）", key="deep_check", icon=":material/spellcheck:",
+                 help="用本机的语言模型查找音近、形近的错别字，约每千字5秒；结果要逐条确认"):
+        with st.status("正在深度校对……", expanded=True) as box:
+            bar = st.progress(0.0, text="正在载入语言模型（第一次要生成模型，约半分钟）")
+
+            def report(done: int, total: int) -> None:
+                bar.progress(min(1.0, done / total) if total else 0.0, text=f"已校对{done}/{total}段")
+
+            result = deepcheck.run_deep_check(text, report)
+            box.update(label=result.message, state="complete" if result.ok else "error")
+        if result.ok:
+            st.session_state["_deep_results"] = (hash(text), result.findings)
+        st.session_state["flash"] = ("success" if result.ok else "error", result.message)
+        st.rerun()
 
 
 MAX_LISTED_FINDINGS = 60

@@ -122,3 +122,40 @@ def test_model_build_typo_keeps_an_existing_model(typo_home, capsys):
     assert main(["model", "build", "--typo", "--out", str(folder)]) == 0
     assert "已存在" in capsys.readouterr().out
     assert (folder / "model.safetensors").stat().st_mtime_ns == before
+
+
+def test_deep_check_in_the_app_runs_in_a_child_process_and_its_fixes_apply(in_typo_home):
+    # 修容's "深度校对" button: the model runs in a child process (coach.ui.deepcheck), its findings join the
+    # list with a one-click fix, and the fix is undoable like any other
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from app_helpers import create_project, go, new_app, texts
+
+    from coach.store import ProjectStore
+
+    at = new_app()
+    pid = create_project(at, "深度校对")
+    go(at, "xiurong")
+    area = next(t for t in at.text_area if t.key and t.key.endswith(".draft"))
+    area.input("我们要认真贯切落实党的二十大精神，推动各项工作落地见效。").run()
+    at.button(key="deep_check").click().run()
+    shown = texts(at)
+    assert "深度校对完成：发现" in shown and "“切”可能应为“彻”" in shown
+    fix = next(b for b in at.button if b.key and b.key.startswith("fix.typo-lm"))
+    fix.click().run()
+    assert "贯彻落实" in ProjectStore().load(pid)[0].draft
+    undo = at.button(key="undo")
+    assert undo.label == "撤销：把“切”改为“彻”"
+    undo.click().run()
+    assert "贯切落实" in ProjectStore().load(pid)[0].current_text()
+
+
+def test_deep_check_child_process_reports_progress_and_findings(in_typo_home):
+    from coach.ui.deepcheck import run_deep_check
+
+    seen = []
+    result = run_deep_check("我们要认真贯切落实党的二十大精神。\n会议要求各单位抓好落实。", lambda d, t: seen.append((d, t)))
+    assert result.ok and seen and seen[-1][0] == seen[-1][1]
+    assert [(f.extra["found"], f.suggestion) for f in result.findings] == [("切", "彻")]
+    assert not run_deep_check("   ", lambda d, t: None).ok

@@ -108,6 +108,13 @@ def project_from_dict(data: dict[str, Any]) -> Project:
 
 # --- 修容 and 成器 --------------------------------------------------------------------------------
 
+def merge_deep_findings(quick: list, deep: list) -> list:
+    """The quick lint's findings plus the 深度校对 ones at places no quick finding covers."""
+    from coach.typo import merge_findings
+
+    return merge_findings(list(quick), list(deep))
+
+
 def apply_fix(text: str, finding):
     from coach.lint import apply_fix as _apply
 

@@ -1,0 +1,89 @@
+"""修容's 深度校对: the language-model typo check (``coach.typo``) in a child process, with progress.
+
+Why a child process: the model needs torch and about 1.7 GB while it runs; the app server must stay
+small (under 600 MB) and must not go down if the check fails. The child reads the text on stdin and
+prints one JSON object per line: ``{"done", "total"}`` while working, then ``{"findings": [...]}`` or
+``{"error": "…"}`` — the same protocol as ``coach.ui.rebuild``.
+
+    python -m coach.ui.deepcheck < text.txt
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from coach import config
+from coach.findings import Finding, Fix
+
+
+@dataclass
+class DeepResult:
+    ok: bool
+    message: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _emit(obj: dict) -> None:
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def main() -> int:
+    from coach.errors import CoachError
+
+    text = sys.stdin.read()
+    try:
+        from coach.typo import deep_findings
+
+        found = deep_findings(text, progress=lambda done, total: _emit({"done": done, "total": total}))
+    except CoachError as exc:
+        _emit({"error": str(exc)})
+        return 2
+    _emit({"findings": [f.to_dict() for f in found]})
+    return 0
+
+
+def _finding(d: dict) -> Finding:
+    fix = d.get("fix")
+    return Finding(**{**d, "fix": Fix(**fix) if fix else None})
+
+
+def run_deep_check(text: str, on_progress: Callable[[int, int], None]) -> DeepResult:
+    if not text.strip():
+        return DeepResult(False, "全文是空的，没有可校对的内容。")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "coach.ui.deepcheck"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                            env=env, cwd=str(config.PROJECT_ROOT))
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(text)
+    proc.stdin.close()
+    final: dict | None = None
+    for line in proc.stdout:
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue  # a library printed something; only our JSON lines count
+        if "done" in msg:
+            on_progress(int(msg["done"]), int(msg.get("total", 0)))
+        else:
+            final = msg
+    stderr = proc.stderr.read() if proc.stderr else ""
+    code = proc.wait()
+    if final and "findings" in final:
+        found = [_finding(d) for d in final["findings"]]
+        message = (f"深度校对完成：发现{len(found)}处疑似错别字，已加入问题清单，请逐条确认。" if found
+                   else "深度校对完成：没有发现疑似错别字。")
+        return DeepResult(True, message, found)
+    if final and "error" in final:
+        return DeepResult(False, final["error"])
+    tail = stderr.strip().splitlines()[-1] if stderr.strip() else f"退出码 {code}"
+    return DeepResult(False, f"深度校对没有完成（{tail}）。你的文字没有改动，可以稍后重试。")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
