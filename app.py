@@ -853,19 +853,24 @@ def page_tianrou(step) -> None:
         examples_panel(step, focus=options[part] if part.startswith("s") else None)
 
 
+def _short(label: str, limit: int = 9) -> str:
+    return label if len(label) <= limit else label[:limit] + "…"
+
+
 def show_section_indicators(step) -> None:
     from coach.steps.tianrou import report
 
     p = ws().project
     rep = report(p)
-    rows = [{"部分": {"opening": "开头", "closing": "结尾"}.get(s.role, s.heading), "字数": s.chars,
-             "数据": len(s.data_points), "事实": len(s.facts), "引语": len(s.quotations),
+    # four short columns: six did not fit the side column and were cut off on the right
+    rows = [{"部分": _short({"opening": "开头", "closing": "结尾"}.get(s.role, s.heading)), "字数": s.chars,
+             "数据·事实·引语": f"{len(s.data_points)}·{len(s.facts)}·{len(s.quotations)}",
              "有材料": "✓" if s.has_substance else "—"} for s in rep.sections]
     if rows:
-        # narrow numeric columns so the table fits the side column without scrolling sideways
-        narrow = {name: st.column_config.NumberColumn(name, width="small") for name in ("字数", "数据", "事实", "引语")}
         st.dataframe(rows, hide_index=True, width="stretch", column_config={
-            "部分": st.column_config.TextColumn("部分", width="medium"), **narrow,
+            "部分": st.column_config.TextColumn("部分", width="small"),
+            "字数": st.column_config.NumberColumn("字数", width="small"),
+            "数据·事实·引语": st.column_config.TextColumn("数据·事实·引语", width="small"),
             "有材料": st.column_config.TextColumn("有材料", width="small")})
         extra = f"，约{rep.speaking_minutes}分钟（按每分钟{rep.chars_per_minute}字）" if rep.speaking_minutes else ""
         st.caption(f"全文{rep.total_chars}字{extra}。数据：日期、百分比、金额、数量；事实：地名、单位、事件、文件；引语：引号里的话。")

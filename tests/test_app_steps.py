@@ -116,8 +116,9 @@ def test_tianrou_sections_follow_the_outline_and_keep_their_text():
     shown = texts(at)
     assert "“一、学习是办公室干部的立身之本”下面还没有内容" in shown
     table = at.dataframe[0].value
-    row = table[table["部分"] == "二、写材料是办公室干部的看家本领"].iloc[0]
-    assert row["数据"] >= 2 and row["有材料"] == "✓"
+    assert list(table.columns) == ["部分", "字数", "数据·事实·引语", "有材料"]  # four columns fit the side column
+    row = table[table["部分"] == "二、写材料是办公室…"].iloc[0]
+    assert int(row["数据·事实·引语"].split("·")[0]) >= 2 and row["有材料"] == "✓"
 
     # reorder and reword the outline: the text follows its heading
     write_outline(at, "一、写材料是看家本领\n二、学习是办公室干部的立身之本\n三、为人处事是办公室干部的必备素养")
