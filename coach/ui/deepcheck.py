@@ -11,14 +11,12 @@ prints one JSON object per line: ``{"done", "total"}`` while working, then ``{"f
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from coach import config
 from coach.findings import Finding, Fix
+from coach.ui.childproc import run_reporting
 
 
 @dataclass
@@ -55,25 +53,9 @@ def _finding(d: dict) -> Finding:
 def run_deep_check(text: str, on_progress: Callable[[int, int], None]) -> DeepResult:
     if not text.strip():
         return DeepResult(False, "全文是空的，没有可校对的内容。")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "coach.ui.deepcheck"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-                            env=env, cwd=str(config.PROJECT_ROOT))
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write(text)
-    proc.stdin.close()
-    final: dict | None = None
-    for line in proc.stdout:
-        try:
-            msg = json.loads(line)
-        except ValueError:
-            continue  # a library printed something; only our JSON lines count
-        if "done" in msg:
-            on_progress(int(msg["done"]), int(msg.get("total", 0)))
-        else:
-            final = msg
-    stderr = proc.stderr.read() if proc.stderr else ""
-    code = proc.wait()
+    final, hint = run_reporting("coach.ui.deepcheck", [],
+                                lambda msg: on_progress(int(msg["done"]), int(msg.get("total", 0))),
+                                lambda msg: "done" in msg, stdin=text)
     if final and "findings" in final:
         found = [_finding(d) for d in final["findings"]]
         message = (f"深度校对完成：发现{len(found)}处疑似错别字，已加入问题清单，请逐条确认。" if found
@@ -81,8 +63,7 @@ def run_deep_check(text: str, on_progress: Callable[[int, int], None]) -> DeepRe
         return DeepResult(True, message, found)
     if final and "error" in final:
         return DeepResult(False, final["error"])
-    tail = stderr.strip().splitlines()[-1] if stderr.strip() else f"退出码 {code}"
-    return DeepResult(False, f"深度校对没有完成（{tail}）。你的文字没有改动，可以稍后重试。")
+    return DeepResult(False, f"深度校对没有完成（{hint}）。你的文字没有改动，可以稍后重试。")
 
 
 if __name__ == "__main__":

@@ -11,13 +11,12 @@ per line: ``{"stage", "done", "total"}`` while working, then ``{"result": …}``
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from coach import config
+from coach.ui.childproc import run_reporting
 
 
 @dataclass
@@ -63,23 +62,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_rebuild(on_progress: Callable[[str, int, int], None], force: bool = False) -> RebuildResult:
     """Run the build in a child process with the same environment (COACH_HOME, models …)."""
-    command = [sys.executable, "-m", "coach.ui.rebuild"] + (["--force"] if force else [])
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-                            env=env, cwd=str(config.PROJECT_ROOT))
-    final: dict | None = None
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        try:
-            msg = json.loads(line)
-        except ValueError:
-            continue  # a library printed something; only our JSON lines count
-        if "stage" in msg:
-            on_progress(str(msg["stage"]), int(msg.get("done", 0)), int(msg.get("total", 0)))
-        else:
-            final = msg
-    stderr = proc.stderr.read() if proc.stderr else ""
-    code = proc.wait()
+    final, hint = run_reporting(
+        "coach.ui.rebuild", ["--force"] if force else [],
+        lambda msg: on_progress(str(msg["stage"]), int(msg.get("done", 0)), int(msg.get("total", 0))),
+        lambda msg: "stage" in msg)
     if final and "result" in final:
         r = final["result"]
         problems = [p for p in dict.fromkeys(r.get("problems") or []) if p]
@@ -90,8 +76,7 @@ def run_rebuild(on_progress: Callable[[str, int, int], None], force: bool = Fals
         return RebuildResult(True, message, r["passages"], r["documents"], bool(r.get("skipped")), problems)
     if final and "error" in final:
         return RebuildResult(False, final["error"])
-    tail = stderr.strip().splitlines()[-1] if stderr.strip() else f"退出码 {code}"
-    return RebuildResult(False, f"重建索引时出错（{tail}）。语料文件都还在，可以稍后重试。")
+    return RebuildResult(False, f"重建索引时出错（{hint}）。语料文件都还在，可以稍后重试。")
 
 
 if __name__ == "__main__":
