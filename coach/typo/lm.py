@@ -59,7 +59,10 @@ class TypoLM:
         # on CPUs with AVX512-BF16 it runs ~2.4× faster than float32 (BENCHMARKS.md)
         self.dtype = getattr(torch, dtype)
         hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
-        self.model = Gemma3ForCausalLM.from_pretrained(str(folder), dtype=self.dtype, local_files_only=True).eval()
+        # the folder is the one `coach model build --typo` wrote from the packaged GGUF (never a file a user
+        # hands us); safetensors only, so even a tampered folder cannot make this unpickle code
+        self.model = Gemma3ForCausalLM.from_pretrained(str(folder), dtype=self.dtype, local_files_only=True,
+                                                       use_safetensors=True).eval()
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.pad_id = self.model.config.pad_token_id
         self.load_seconds = time.perf_counter() - started
