@@ -435,13 +435,6 @@ def _search(index_key: str, query: str, step_key: str, k: int, own_text: str) ->
     return services.find_examples(_retriever(index_key), query, step_key, k, own_text=own_text)
 
 
-EXAMPLE_HINTS = {
-    "liyi": "填写标题、场合或核心观点后，这里会显示真实讲话稿里开门见山、点明主旨的开头。",
-    "dagu": "填写核心观点或标题后，这里会显示真实讲话稿的标题，看看别人怎么搭骨架。",
-    "tianrou": "选一个部分开始写，这里会显示真实讲话稿里讲同一件事的段落。",
-    "xiurong": "填写核心观点后，这里会显示用词规范的范文段落。",
-    "chengqi": "填写核心观点后，这里会显示真实讲话稿的结尾，看看怎样收束全文。",
-}
 POSITION_LABELS = {"opening": "开头", "body": "正文", "closing": "结尾"}
 
 
@@ -464,7 +457,7 @@ def examples_panel(step, focus: str | None = None, k: int = 3) -> None:
     w = ws()
     query = step.query(w.project, focus).strip()
     if not query:
-        st.caption(EXAMPLE_HINTS.get(step.key, ""))
+        st.caption(step.example_hint)
         return
     r, why = retriever()
     if r is None:
@@ -614,7 +607,7 @@ def chat_panel(step) -> None:
     st.markdown(f"##### 和教练聊聊　:gray[{'大模型' if mode == 'llm' else '离线教练'}]")
     messages = w.project.chats.get(step.key, [])
     if not messages:
-        st.caption(CHAT_HINTS.get(step.key, "有问题随时问教练。"))
+        st.caption(step.chat_hint)
     for i, message in enumerate(messages):
         show_message(step.key, i, message)
     prompt = st.chat_input(f"问问教练：关于“{step.name}”的任何问题", key=f"chat.{step.key}", max_chars=4000)
@@ -633,15 +626,6 @@ def chat_panel(step) -> None:
                 return
             change(lambda p: services.record_reply(p, step.key, reply), "记录教练的回答")
             show_reply_extras(step.key, len(w.project.chats.get(step.key, [])) - 1, reply.extras.to_dict())
-
-
-CHAT_HINTS = {
-    "liyi": "例如：“这篇讲话的核心观点怎么提炼？”“请示和报告有什么区别？”",
-    "dagu": "例如：“我的一级标题对仗吗？”“给我看看别人怎么搭骨架。”",
-    "tianrou": "例如：“这一部分怎么写得更有说服力？”“有没有用数据说话的例子？”",
-    "xiurong": "例如：“截止和截至怎么区分？”“帮我看看这段话哪里不规范。”",
-    "chengqi": "例如：“定稿前还要检查什么？”“这两个版本改得好不好？”",
-}
 
 
 # --- 立意 ----------------------------------------------------------------------------------------
@@ -899,7 +883,7 @@ def cb_apply_fix(rule: str, start: int, end: int) -> None:
                undoable=True, refresh_widgets=True)
         return
     applied: list = []
-    change(lambda p: applied.append(actions.apply_lint_fix(p, rule, start, end)), "按检查结果修改", undoable=True,
+    change(lambda p: applied.append(actions.apply_lint_fix(p, get_step(current_step_key()), rule, start, end)), "按检查结果修改", undoable=True,
            refresh_widgets=True)
     if applied and applied[0] and ws().last_entry:
         ws().last_entry.label = f"把“{applied[0]['before']}”改为“{applied[0]['after']}”"
@@ -1049,7 +1033,7 @@ def cb_snapshot(label_key: str) -> None:
     saved: list = []
 
     def snap(p: Project) -> None:
-        v = add_snapshot(p, label, "chengqi", only_if_changed=False)
+        v = add_snapshot(p, label, current_step_key(), only_if_changed=False)
         saved.append(v)
 
     change(snap, f"保存版本“{label}”")
@@ -1071,7 +1055,7 @@ def cb_review_pass(index: int) -> None:
     from coach.steps.chengqi import review_label
 
     saved: list = []
-    change(lambda p: saved.append(add_snapshot(p, review_label(index), "chengqi", only_if_changed=False)),
+    change(lambda p: saved.append(add_snapshot(p, review_label(index), current_step_key(), only_if_changed=False)),
            f"完成{review_label(index)}")
     if saved and saved[0] is not None:
         st.session_state["flash"] = ("success", f"已完成“{review_label(index)}”，并保存为一个版本，可与之前的版本对比。")
@@ -1169,8 +1153,10 @@ def show_diff(old_text: str, new_text: str) -> None:
                 st.markdown(f"**{n}. {c.kind_name}**　{before} → {after}  \n　理由：{md_escape(why)}")
 
 
-PAGES: dict[str, Callable] = {"liyi": page_liyi, "dagu": page_dagu, "tianrou": page_tianrou, "xiurong": page_xiurong,
-                              "chengqi": page_chengqi}
+PAGES: dict[str, Callable] = {"coach.steps.liyi.page:render": page_liyi, "coach.steps.dagu.page:render": page_dagu,
+                              "coach.steps.tianrou.page:render": page_tianrou,
+                              "coach.steps.xiurong.page:render": page_xiurong,
+                              "coach.steps.chengqi.page:render": page_chengqi}
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -1318,7 +1304,7 @@ def _main() -> None:
     step = get_step(current_step_key())
     st.query_params["step"] = step.key
     step_header(step)
-    page = PAGES.get(step.key)
+    page = PAGES.get(step.page)
     if page is None:  # a step added to coach/steps without a work area here yet
         st.info(f"“{step.name}”这一步还没有工作区，可以先和教练聊聊。")
     else:

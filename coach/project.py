@@ -80,7 +80,7 @@ class Project:
     pins: list[dict[str, Any]] = field(default_factory=list)  # pinned passages (Passage.to_dict())
     chats: dict[str, list[ChatMessage]] = field(default_factory=dict)  # step key -> messages
     step_status: dict[str, str] = field(default_factory=dict)  # step key -> not_started|in_progress|done
-    current_step: str = "liyi"
+    current_step: str = ""  # a step key; "" = the first step (the step list lives in coach.steps)
     format_version: int = FORMAT_VERSION
 
     def assemble_draft(self) -> str:
@@ -104,6 +104,11 @@ class Project:
         if self.closing.strip():
             parts.append(self.closing.strip())
         return "\n".join(parts)
+
+    def has_body_text(self) -> bool:
+        """Anything written beyond the 立意卡 and the outline: an opening, a section, a closing or a draft."""
+        return bool(self.opening.strip() or self.closing.strip() or self.draft.strip()
+                    or any(s.body.strip() for s in self.sections))
 
     def current_text(self) -> str:
         """The draft if the writer has one, otherwise the assembled sections."""

@@ -12,6 +12,7 @@ from docx import Document as DocxDocument
 
 from coach.findings import Finding, Fix
 from coach.project import BriefCard, Project, Section
+from coach.steps import get_step
 from coach.store import ProjectStore, StaleProjectError
 from coach.ui import charts, exports, outline_view, status, uploads, versions
 from coach.ui.highlight import render_highlighted, segments
@@ -347,9 +348,10 @@ def test_actions_edit_the_project_like_the_buttons_say():
     assert p.current_step == "xiurong" and [v.label for v in p.versions] == ["自动保存（离开填肉时）"]
 
     start = p.current_text().index("各各")
-    change = actions.apply_lint_fix(p, "doubled-char", start, start + 2)
+    xiurong = get_step("修容")
+    change = actions.apply_lint_fix(p, xiurong, "doubled-char", start, start + 2)
     assert change["before"] == "各各" and "各各" not in p.draft
-    assert actions.apply_lint_fix(p, "doubled-char", start, start + 2) is None  # already fixed
+    assert actions.apply_lint_fix(p, xiurong, "doubled-char", start, start + 2) is None  # already fixed
     assert actions.apply_all_safe_fixes(p) == 2
     assert "截至2025年底，各单位" in p.draft
     assert actions.apply_all_safe_fixes(p) == 0

@@ -5,10 +5,10 @@ How the app uses it::
     from coach.coaching import create_coach, CoachTurn, record_message, record_reply, apply_edit
 
     coach = create_coach("offline", retriever=retriever)            # or "llm", secrets=st.secrets
-    record_message(project, "dagu", text)                          # the writer's words are saved first
-    reply = coach.reply(CoachTurn(project, "dagu", text))
+    record_message(project, step.key, text)                        # the writer's words are saved first
+    reply = coach.reply(CoachTurn(project, step.key, text))
     st.write_stream(reply)                                         # streamed chunks
-    record_reply(project, "dagu", reply)                           # final text + extras into project.chats
+    record_reply(project, step.key, reply)                         # final text + extras into project.chats
     reply.extras.edits                                             # SuggestedEdit(target, before, after, reason)
     apply_edit(project, edit)                                      # when the writer accepts one
 """

@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 
 from coach.findings import Finding
 from coach.project import Project
+from coach.steps import get_step
 
 CN_DIGITS = "零一二三四五六七八九十"
 _LEVEL_PATTERNS = (
@@ -149,9 +150,10 @@ def resolve_focus(project: Project, step_key: str, message: str = "", explicit: 
                 best, best_len = i, match.size
         if best is not None and best_len >= min(4, len(_heading_core(project.sections[best].heading))):
             return _section_focus(project, best)
-    if re.search(r"开头|开场|开篇", text) and step_key in ("tianrou", "xiurong", "chengqi"):
+    parts_in_focus = get_step(step_key).parts_in_focus
+    if re.search(r"开头|开场|开篇", text) and parts_in_focus:
         return _artifact_focus(project, "opening")
-    if re.search(r"结尾|结束语|收尾", text) and step_key in ("tianrou", "xiurong", "chengqi"):
+    if re.search(r"结尾|结束语|收尾", text) and parts_in_focus:
         return _artifact_focus(project, "closing")
     return default_focus(project, step_key)
 
@@ -168,11 +170,11 @@ def _artifact_focus(project: Project, target: str) -> Focus:
 
 
 def default_focus(project: Project, step_key: str) -> Focus:
-    if step_key == "liyi":
-        return _artifact_focus(project, "brief.thesis")
-    if step_key == "dagu":
-        return _artifact_focus(project, "outline")
-    if step_key == "tianrou":
+    """What the coach talks about at a step when the writer names no part (the step's ``focus``)."""
+    kind = get_step(step_key).focus
+    if kind in ("brief.thesis", "outline", "draft"):
+        return _artifact_focus(project, kind)
+    if kind == "section":  # the first empty section, else the shortest
         if not project.sections:
             return _artifact_focus(project, "opening")
         for i, s in enumerate(project.sections):
@@ -196,7 +198,7 @@ def anchor(project: Project, step_key: str, focus: Focus) -> str:
         if focus.text.strip():
             return f"你的{focus.label}目前是「{shorten(focus.text.strip(), 50)}」。"
         return f"你的{focus.label}还没写。"
-    if step_key == "liyi" or focus.target == "brief.thesis":
+    if focus.target == "brief.thesis":
         if b.thesis.strip():
             return f"你的核心观点是「{shorten(b.thesis.strip(), 60)}」。"
         filled = [(label, v) for label, v in (("文种", b.genre), ("标题", b.title), ("场合", b.occasion)) if v.strip()]
@@ -204,7 +206,7 @@ def anchor(project: Project, step_key: str, focus: Focus) -> str:
             label, value = filled[0]
             return f"你的立意卡上写了{label}「{shorten(value.strip(), 40)}」，核心观点还空着。"
         return "你的立意卡还是空的。"
-    if step_key == "dagu" or focus.target == "outline":
+    if focus.target == "outline":
         heads = top_headings(project)
         if heads:
             shown = "".join(f"「{shorten(h, 30)}」" for h in heads[:5])
@@ -223,9 +225,7 @@ def anchor(project: Project, step_key: str, focus: Focus) -> str:
 
 def step_text(project: Project, step_key: str) -> str:
     """The text a step's findings most likely point into (for quoting by offset or line)."""
-    if step_key == "dagu":
-        return project.outline
-    return project.current_text()
+    return project.outline if get_step(step_key).work_text == "outline" else project.current_text()
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -26,6 +26,7 @@ from coach.coaching.questions import next_questions
 from coach.coaching.safety import EDIT_END, EDIT_START, CitationFilter, ThinkFilter, data_block, neutralise, scrub
 from coach.coaching.types import CoachReply, CoachTurn, ReplyExtras, SuggestedEdit
 from coach.project import ChatMessage, Project
+from coach.steps import get_step
 
 log = logging.getLogger(__name__)
 
@@ -247,19 +248,22 @@ def project_block(project: Project, step_key: str, gathered: Gathered) -> str:
     )
     card = "\n".join(f"{label}：{value}" for label, value in card_fields if str(value).strip())
     blocks = [data_block("写作者的立意卡", card or "（还没有填写）")]
-    if step_key != "liyi" or project.outline.strip():
-        blocks.append(data_block("写作者的提纲", project.outline or "\n".join(top_headings(project))))
     focus = gathered.focus
-    if step_key == "tianrou":
-        sizes = "\n".join(f"{s.heading}（{len(s.body.strip())}字）" for s in project.sections)
-        if sizes:
-            blocks.append(data_block("各部分篇幅", sizes))
-        blocks.append(data_block(f"写作者正在写的部分：{focus.label}", focus.text, limit=DRAFT_CHARS))
-    elif step_key in ("xiurong", "chengqi"):
-        blocks.append(data_block("写作者的文稿", project.current_text(), limit=DRAFT_CHARS))
-        if focus.target != "draft" and focus.text.strip():
+    # which parts of the project a turn carries is the step's choice (Step.context_blocks)
+    for name in get_step(step_key).context_blocks:
+        if name == "outline" or (name == "outline_if_written" and project.outline.strip()):
+            blocks.append(data_block("写作者的提纲", project.outline or "\n".join(top_headings(project))))
+        elif name == "section_sizes":
+            sizes = "\n".join(f"{s.heading}（{len(s.body.strip())}字）" for s in project.sections)
+            if sizes:
+                blocks.append(data_block("各部分篇幅", sizes))
+        elif name == "focus_part":
+            blocks.append(data_block(f"写作者正在写的部分：{focus.label}", focus.text, limit=DRAFT_CHARS))
+        elif name == "draft":
+            blocks.append(data_block("写作者的文稿", project.current_text(), limit=DRAFT_CHARS))
+        elif name == "asked_part" and focus.target != "draft" and focus.text.strip():
             blocks.append(data_block(f"写作者问到的部分：{focus.label}", focus.text, limit=DRAFT_CHARS))
-        if step_key == "chengqi" and project.versions:
+        elif name == "last_version" and project.versions:
             v = project.versions[-1]
             blocks.append(data_block(f"上一个版本：{v.label}", v.text, limit=DRAFT_CHARS // 2))
     return "\n\n".join(blocks)

@@ -30,7 +30,7 @@ from coach.coaching.types import CoachReply, CoachTurn, ReplyExtras, SuggestedEd
 from coach.errors import CoachError
 from coach.findings import Finding
 from coach.project import Project
-from coach.steps import STEPS, Step
+from coach.steps import STEPS, Step, get_step
 
 log = logging.getLogger(__name__)
 
@@ -399,7 +399,7 @@ class OfflineCoach:
         after = text[left:fx.start] + fx.replacement + text[fx.end:right]
         if not before.strip() or before == after:
             return None
-        target = "outline" if step_key == "dagu" else "draft"
+        target = get_step(step_key).work_text
         return SuggestedEdit(target=target, before=before.strip("\n"), after=after.strip("\n"), reason=f.message)
 
     def _rules_for(self, message: str, faq: list[tuple[FaqEntry, float]]) -> list[Any]:

@@ -213,8 +213,9 @@ def load_coaching_data(prompts_dir: Path | str | None = None) -> CoachingData:
     root = Path(prompts_dir) if prompts_dir is not None else config.prompts_dir()
     intents = _load_intents(root / "intents.yaml")
     rules = _escape_braces(_read_text(root / "_rules.md"))
-    banks = {s.key: _load_bank(root / s.question_bank, s.key) for s in STEPS}
-    prompts = {s.key: _read_text(root / s.prompt_file).rstrip() + "\n\n" + rules for s in STEPS}
+    # each step's own prompt and question bank live in its folder (coach/steps/<key>/)
+    banks = {s.key: _load_bank(s.question_bank_path, s.key) for s in STEPS}
+    prompts = {s.key: _read_text(s.prompt_path).rstrip() + "\n\n" + rules for s in STEPS}
     return CoachingData(
         **intents,
         faq=_load_faq(root / "faq.yaml"),

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from coach.project import Project
+from coach.steps import draft_step
 
 CN_DIGITS = "〇零一二三四五六七八九十百"
 
@@ -233,5 +234,6 @@ def project_from_plain_text(text: str, name: str | None = None) -> Project:
     project.brief.date = layout.date
     project.outline = "\n".join(b.text for b in layout.headings())
     project.draft = normalised
-    project.current_step = "xiurong"
+    # an imported draft opens where the whole text is polished
+    project.current_step = draft_step().key
     return project

@@ -11,7 +11,7 @@ from coach.steps.base import RetrievalScope, Step
 def _discover() -> tuple[Step, ...]:
     found = []
     for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_") or info.name == "base":
+        if info.name.startswith("_") or info.name == "base" or not info.ispkg:
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         step = getattr(module, "STEP", None)
@@ -32,4 +32,18 @@ def get_step(key_or_name: str) -> Step:
     raise KeyError(f"没有名为“{key_or_name}”的步骤，可选：{names}")
 
 
-__all__ = ["STEPS", "Step", "RetrievalScope", "get_step"]
+def first_step() -> Step:
+    return STEPS[0]
+
+
+def draft_step() -> Step:
+    """The step an imported whole text opens at."""
+    return next((s for s in STEPS if s.opens_imported_draft), STEPS[-1])
+
+
+def step_or_first(key: str | None) -> Step:
+    """The step with this key, or the first step for "" / an unknown key (an old project, a stale URL)."""
+    return next((s for s in STEPS if s.key == key), STEPS[0])
+
+
+__all__ = ["STEPS", "Step", "RetrievalScope", "get_step", "first_step", "draft_step", "step_or_first"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from coach.project import Project
+from coach.steps import Step
 from coach.ui import outline_view, services, status
 from coach.ui.sections import merge_into
 from coach.ui.versions import add_snapshot, auto_label
@@ -16,7 +17,7 @@ from coach.ui.versions import add_snapshot, auto_label
 
 def move_to_step(project: Project, old_key: str, old_name: str, new_key: str) -> None:
     """Leaving a step keeps a version of the draft — once there is text beyond the title."""
-    if status.STARTED["tianrou"](project) or project.draft.strip():
+    if project.has_body_text():
         add_snapshot(project, auto_label(old_name), old_key)
     project.current_step = new_key
 
@@ -50,13 +51,11 @@ def drop_section(project: Project, index: int) -> None:
         del project.sections[index]
 
 
-def apply_lint_fix(project: Project, rule: str, start: int, end: int) -> dict[str, Any] | None:
+def apply_lint_fix(project: Project, step: Step, rule: str, start: int, end: int) -> dict[str, Any] | None:
     """Apply the fix of the finding (rule, start, end) if the current text still has it; the change
     (``{"before", "after", …}``) or None when the text has moved on."""
-    from coach.steps import get_step
-
     text = project.current_text()
-    fresh = [f for f in get_step("xiurong").check(project)
+    fresh = [f for f in step.run_check(project)
              if f.rule == rule and f.start == start and f.end == end and f.fix is not None]
     if not fresh:
         return None

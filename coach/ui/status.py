@@ -7,11 +7,10 @@ A step is "未开始" while its artifact is empty, "进行中" once the writer h
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from coach.findings import Finding
-from coach.project import BriefCard, Project
+from coach.project import Project
 from coach.steps import STEPS, Step
 
 STATE_LABELS = {"not_started": "未开始", "in_progress": "进行中", "done": "已完成"}
@@ -21,36 +20,20 @@ STATE_ICONS = {"not_started": "○", "in_progress": "◐", "done": "●"}
 PENALTY = {"error": 15, "warning": 5, "info": 1}
 
 
-def _brief_started(p: Project) -> bool:
-    defaults = BriefCard()
-    return any(getattr(p.brief, f.name) != getattr(defaults, f.name) for f in fields(BriefCard))
-
-
-STARTED: dict[str, Callable[[Project], bool]] = {
-    "liyi": _brief_started,
-    "dagu": lambda p: bool(p.outline.strip()),
-    "tianrou": lambda p: bool(p.opening.strip() or p.closing.strip() or any(s.body.strip() for s in p.sections)),
-    # 修容 works on the assembled text until the writer edits it: being there with text counts as started
-    "xiurong": lambda p: bool(p.draft.strip() or (p.current_text().strip() and (
-        p.current_step == "xiurong" or any(v.step == "xiurong" for v in p.versions)))),
-    "chengqi": lambda p: bool(p.versions),
-}
-
-
 @dataclass(frozen=True)
 class CheckRun:
     findings: dict[str, list[Finding]]  # step key -> findings
     failures: dict[str, str]  # step key -> what went wrong, for a check that raised
 
 
-def run_checks(project: Project, steps: tuple[Step, ...] = STEPS) -> CheckRun:
+def run_checks(project: Project, steps: tuple[Step, ...] = STEPS, embed=None) -> CheckRun:
     """Every step's findings. A failing check is reported, not raised: one broken check must not
     take the whole page (and the writer's text) down with it."""
     findings: dict[str, list[Finding]] = {}
     failures: dict[str, str] = {}
     for step in steps:
         try:
-            findings[step.key] = list(step.check(project))
+            findings[step.key] = step.run_check(project, embed=embed)
         except Exception as exc:  # noqa: BLE001 - shown to the writer as "this check failed"
             findings[step.key] = []
             failures[step.key] = f"{step.name}的检查出错了（{exc.__class__.__name__}: {exc}），其他功能不受影响。"
@@ -92,8 +75,7 @@ def step_state(step: Step, project: Project) -> str:
     stored = project.step_status.get(step.key, "")
     if stored == "done":
         return "done"
-    started = STARTED.get(step.key)
-    if (started is not None and started(project)) or stored == "in_progress":
+    if step.started(project) or stored == "in_progress":
         return "in_progress"
     return "not_started"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from coach.findings import Finding
 from coach.project import Project
 from coach.steps.base import RetrievalScope, Step
@@ -15,8 +17,12 @@ def report(project: Project):
     return analyze_sections(project)
 
 
-def check(project: Project) -> list[Finding]:
-    if not (project.opening.strip() or project.closing.strip() or any(s.body.strip() for s in project.sections)):
+def started(project: Project) -> bool:
+    return bool(project.opening.strip() or project.closing.strip() or any(s.body.strip() for s in project.sections))
+
+
+def check(project: Project, embed=None) -> list[Finding]:
+    if not started(project):
         return []
     return report(project).findings
 
@@ -43,4 +49,11 @@ STEP = Step(
     artifact="各部分正文",
     check=check,
     query=query,
+    folder=Path(__file__).parent,
+    started=started,
+    focus="section",
+    context_blocks=("outline", "section_sizes", "focus_part"),
+    example_hint="选一个部分开始写，这里会显示真实讲话稿里讲同一件事的段落。",
+    chat_hint="例如：“这一部分怎么写得更有说服力？”“有没有用数据说话的例子？”",
+    page="coach.steps.tianrou.page:render",
 )

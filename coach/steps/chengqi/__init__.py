@@ -6,6 +6,8 @@ plan from 立意, are the 署名 and 成文日期 in order, and has the writer g
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import re
 
 from coach.findings import Finding
@@ -49,7 +51,7 @@ def _f(rule: str, severity: str, message: str, suggestion: str | None = None, so
                    source=source, extra=extra)
 
 
-def check(project: Project) -> list[Finding]:
+def check(project: Project, embed=None) -> list[Finding]:
     text = project.current_text()
     out: list[Finding] = []
     if not text.strip():
@@ -105,4 +107,10 @@ STEP = Step(
     artifact="定稿与版本",
     check=check,
     query=query,
+    folder=Path(__file__).parent,
+    started=lambda p: bool(p.versions),
+    context_blocks=("outline", "draft", "asked_part", "last_version"),
+    example_hint="填写核心观点后，这里会显示真实讲话稿的结尾，看看怎样收束全文。",
+    chat_hint="例如：“定稿前还要检查什么？”“这两个版本改得好不好？”",
+    page="coach.steps.chengqi.page:render",
 )

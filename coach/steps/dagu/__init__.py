@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from coach.findings import Finding
 from coach.project import Project
 from coach.steps.base import RetrievalScope, Step
 
 
-def check(project: Project) -> list[Finding]:
+def check(project: Project, embed=None) -> list[Finding]:
     """The outline checks of ``coach.checks.outline`` (numbering, levels, count, 对仗, overlap, thesis)."""
     from coach.checks.outline import check_outline
 
     if not project.outline.strip():
         return []
-    return check_outline(project.outline, thesis=project.brief.thesis or None)
+    return check_outline(project.outline, thesis=project.brief.thesis or None, embed=embed)
 
 
 def query(project: Project, focus: str | None = None) -> str:
@@ -40,4 +42,13 @@ STEP = Step(
     artifact="提纲",
     check=check,
     query=query,
+    folder=Path(__file__).parent,
+    started=lambda p: bool(p.outline.strip()),
+    work_text="outline",
+    focus="outline",
+    parts_in_focus=False,
+    context_blocks=("outline",),
+    example_hint="填写核心观点或标题后，这里会显示真实讲话稿的标题，看看别人怎么搭骨架。",
+    chat_hint="例如：“我的一级标题对仗吗？”“给我看看别人怎么搭骨架。”",
+    page="coach.steps.dagu.page:render",
 )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from coach.findings import Finding
 from coach.project import Project
 from coach.steps.base import RetrievalScope, Step
 
 
-def check(project: Project) -> list[Finding]:
+def check(project: Project, embed=None) -> list[Finding]:
     """Lint findings on ``project.current_text()``; offsets refer to that text."""
     from coach.lint import lint
 
@@ -15,6 +17,12 @@ def check(project: Project) -> list[Finding]:
     if not text.strip():
         return []
     return lint(text, genre=project.brief.genre or None)
+
+
+def started(project: Project) -> bool:
+    """修容 works on the assembled text until the writer edits it: being here with text counts as started."""
+    return bool(project.draft.strip() or (project.current_text().strip() and (
+        project.current_step == STEP.key or any(v.step == STEP.key for v in project.versions))))
 
 
 def query(project: Project, focus: str | None = None) -> str:
@@ -37,4 +45,10 @@ STEP = Step(
     artifact="修改后的全文",
     check=check,
     query=query,
+    folder=Path(__file__).parent,
+    started=started,
+    example_hint="填写核心观点后，这里会显示用词规范的范文段落。",
+    chat_hint="例如：“截止和截至怎么区分？”“帮我看看这段话哪里不规范。”",
+    opens_imported_draft=True,
+    page="coach.steps.xiurong.page:render",
 )

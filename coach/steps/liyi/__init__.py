@@ -7,6 +7,8 @@ are errors or warnings with ``source="regulation"``; habits of practice warn wit
 from __future__ import annotations
 
 import re
+from dataclasses import fields
+from pathlib import Path
 
 from coach.findings import Finding
 from coach.project import GENRES, STATUTORY_GENRES, BriefCard, Project
@@ -209,7 +211,12 @@ def _thesis_rules(brief: BriefCard) -> list[Finding]:
     return out
 
 
-def check(project: Project) -> list[Finding]:
+def _brief_started(project: Project) -> bool:
+    defaults = BriefCard()
+    return any(getattr(project.brief, f.name) != getattr(defaults, f.name) for f in fields(BriefCard))
+
+
+def check(project: Project, embed=None) -> list[Finding]:
     brief = project.brief
     return _missing_fields(brief) + _genre_rules(brief) + _thesis_rules(brief)
 
@@ -239,4 +246,12 @@ STEP = Step(
     artifact="立意卡",
     check=check,
     query=query,
+    folder=Path(__file__).parent,
+    started=_brief_started,
+    focus="brief.thesis",
+    parts_in_focus=False,
+    context_blocks=("outline_if_written",),
+    example_hint="填写标题、场合或核心观点后，这里会显示真实讲话稿里开门见山、点明主旨的开头。",
+    chat_hint="例如：“这篇讲话的核心观点怎么提炼？”“请示和报告有什么区别？”",
+    page="coach.steps.liyi.page:render",
 )
