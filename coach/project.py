@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from coach.genres import load_genres
+
 FORMAT_VERSION = 1
 
-#: 15 法定文种 (《党政机关公文处理工作条例》第八条) plus the everyday non-statutory kinds
-STATUTORY_GENRES = (
-    "决议", "决定", "命令（令）", "公报", "公告", "通告", "意见", "通知",
-    "通报", "报告", "请示", "批复", "议案", "函", "纪要",
-)
-OTHER_GENRES = ("讲话稿", "调研报告", "工作总结", "述职报告")
+# the genres are data (coach/genres/genres.yaml): 15 法定文种 (《党政机关公文处理工作条例》第八条),
+# 讲话稿 and the everyday 事务文书
+STATUTORY_GENRES = tuple(g.name for g in load_genres() if g.statutory)
+OTHER_GENRES = tuple(g.name for g in load_genres() if not g.statutory)
 GENRES = STATUTORY_GENRES + OTHER_GENRES
 DIRECTIONS = ("上行文", "平行文", "下行文")
 

@@ -1,0 +1,93 @@
+"""文种 as data: what each genre is, which way it travels, what its 立意卡 asks for.
+
+The genres live in ``genres.yaml`` beside this module (the 15 法定公文, 讲话稿 and the common 事务文书);
+every step asks here instead of keeping its own list, so a genre added to the file reaches every step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA_FILE = Path(__file__).with_name("genres.yaml")
+FAMILY_LABELS = {"statutory": "法定公文", "speech": "讲话稿", "affairs": "事务文书"}
+
+
+@dataclass(frozen=True)
+class Genre:
+    name: str  # what the writer reads and picks: "请示"
+    family: str  # statutory | speech | affairs
+    directions: tuple[str, ...]  # 上行文 / 平行文 / 下行文 it normally travels; () = not 行文 between organs
+    recipient: bool  # has a 主送机关
+    signature: bool  # has a 落款 (署名 and 成文日期)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def statutory(self) -> bool:
+        return self.family == "statutory"
+
+    @property
+    def is_speech(self) -> bool:
+        return self.family == "speech"
+
+    @property
+    def family_label(self) -> str:
+        return FAMILY_LABELS[self.family]
+
+
+@lru_cache(maxsize=4)
+def load_genres(path: str | None = None) -> tuple[Genre, ...]:
+    data = yaml.safe_load(Path(path or DATA_FILE).read_text(encoding="utf-8")) or {}
+    out = []
+    for entry in data.get("genres") or []:
+        out.append(Genre(name=entry["name"], family=entry["family"], directions=tuple(entry.get("directions") or ()),
+                         recipient=bool(entry.get("recipient")), signature=bool(entry.get("signature")),
+                         aliases=tuple(entry.get("aliases") or ())))
+    return tuple(out)
+
+
+def genre_names() -> tuple[str, ...]:
+    return tuple(g.name for g in load_genres())
+
+
+def get_genre(name: str | None) -> Genre | None:
+    """The genre named (or aliased) ``name``; None for "" or an unknown name."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    for g in load_genres():
+        if name == g.name or name in g.aliases:
+            return g
+    return None
+
+
+# a title ends with its genre: "关于申请购置办公设备的请示", "在全市……会议上的讲话"
+_TITLE_TAIL = re.compile(r"[的之]?([\u4e00-\u9fff（）]{1,6})\s*$")
+
+
+def detect_genre(title: str, text: str = "") -> Genre | None:
+    """The genre a document's title names, else what its closing formula suggests; None when unsure."""
+    title = (title or "").strip().rstrip("。")
+    by_length = sorted(((n, g) for g in load_genres() for n in (g.name, *g.aliases)), key=lambda ng: -len(ng[0]))
+    for n, g in by_length:
+        if title.endswith(n):
+            return g
+    if re.search(r"讲话|致辞|发言", title):
+        return get_genre("讲话稿")
+    tail = (text or "").strip()[-300:]
+    if re.search(r"妥否|当否|请批示|请审批", tail):
+        return get_genre("请示")
+    if re.search(r"特此报告", tail):
+        return get_genre("报告")
+    if re.search(r"特此函|请予函复|特此函复", tail):
+        return get_genre("函")
+    if re.search(r"谢谢大家|谢谢！", tail):
+        return get_genre("讲话稿")
+    return None
+
+
+__all__ = ["Genre", "load_genres", "genre_names", "get_genre", "detect_genre", "FAMILY_LABELS"]
