@@ -112,6 +112,8 @@ def bench_reruns(home: Path, runs: int) -> dict[str, list[float]]:
     os.environ["COACH_HOME"] = str(home)
     from streamlit.testing.v1 import AppTest
 
+    from coach.steps import get_step
+
     from coach.ui import workspace
 
     timings: dict[str, list[float]] = {}
@@ -145,14 +147,14 @@ def bench_reruns(home: Path, runs: int) -> dict[str, list[float]]:
         # the first search loads the index and jieba: once per server process, reported on its own
         run(at, "首次检索（载入索引，每个服务进程一次）",
             lambda: widget(at, "text_area", "brief.thesis").input("学习是立身之本，写材料是看家本领").run())
-        at.sidebar.radio(key="nav_step").set_value("dagu").run()
+        at.sidebar.radio(key="nav_step").set_value(get_step("搭骨").key).run()
         widget(at, "text_area", "outline").input(outline).run()
-        at.sidebar.radio(key="nav_step").set_value("tianrou").run()
+        at.sidebar.radio(key="nav_step").set_value(get_step("填肉").key).run()
         options = at.selectbox(key="tianrou_pick").options
         for label, (_heading, body) in zip(options[1:], bodies):
             at.selectbox(key="tianrou_pick").select(label).run()
             next(t for t in at.text_area if ".part." in t.key).input(body).run()
-        at.sidebar.radio(key="nav_step").set_value("liyi").run()
+        at.sidebar.radio(key="nav_step").set_value(get_step("立意").key).run()
 
         for n in range(runs):
             run(at, "立意（改标题）", lambda: widget(at, "text_input", "brief.title").input(f"在全市办公室系统业务培训会上的讲话（第{n}稿）").run())
@@ -162,20 +164,20 @@ def bench_reruns(home: Path, runs: int) -> dict[str, list[float]]:
             # a new thesis is a new search for examples: query embedding + FAISS + BM25, not cached
             run(at, "立意（改核心观点，重新检索范文）",
                 lambda: widget(at, "text_area", "brief.thesis").input(theses[n % len(theses)] + f"（{n}）").run())
-        at.sidebar.radio(key="nav_step").set_value("dagu").run()
+        at.sidebar.radio(key="nav_step").set_value(get_step("搭骨").key).run()
         for n in range(runs):
             run(at, "搭骨（改提纲）", lambda: widget(at, "text_area", "outline").input(outline + f"\n四、第{n}个新标题").run())
         widget(at, "text_area", "outline").input(outline).run()
-        at.sidebar.radio(key="nav_step").set_value("tianrou").run()
+        at.sidebar.radio(key="nav_step").set_value(get_step("填肉").key).run()
         at.selectbox(key="tianrou_pick").select(at.selectbox(key="tianrou_pick").options[2]).run()
         for n in range(runs):
             area = next(t for t in at.text_area if ".part." in t.key)
             run(at, "填肉（改一个部分）", lambda: area.input(bodies[1][1] + f"第{n}次补充一句。").run())
-        at.sidebar.radio(key="nav_step").set_value("xiurong").run()
+        at.sidebar.radio(key="nav_step").set_value(get_step("修容").key).run()
         for n in range(runs):
             draft = widget(at, "text_area", "draft")
             run(at, "修容（改全文）", lambda: draft.input(draft.value + f"第{n}次修改。").run())
-        at.sidebar.radio(key="nav_step").set_value("chengqi").run()
+        at.sidebar.radio(key="nav_step").set_value(get_step("成器").key).run()
         for n in range(runs):
             run(at, "成器（改版本名）", lambda: at.text_input(key="version_label").input(f"第{n}稿").run())
         chars = len(at.session_state["ws"].project.current_text())

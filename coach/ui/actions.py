@@ -22,6 +22,26 @@ def move_to_step(project: Project, old_key: str, old_name: str, new_key: str) ->
     project.current_step = new_key
 
 
+#: 立意卡 fields whose text is kept as typed (line breaks and leading spaces mean something there)
+_FREE_TEXT_FIELDS = ("thesis", "leader_intent", "expected_effect")
+_NUMBER_FIELDS = ("target_chars", "speaking_minutes")
+
+
+def set_brief_field(project: Project, field: str, value: Any) -> None:
+    """One 立意卡 field as the widget gave it: short fields trimmed, numbers as int or None (0 = not set)."""
+    if field in _NUMBER_FIELDS:
+        value = int(value) if value else None
+    elif isinstance(value, str):
+        value = value if field in _FREE_TEXT_FIELDS else value.strip()
+    else:
+        value = ""
+    setattr(project.brief, field, value)
+
+
+def mark_done(project: Project, step_key: str, done: bool) -> None:
+    project.step_status[step_key] = "done" if done else "in_progress"
+
+
 def set_outline(project: Project, text: str) -> None:
     """New outline text; the sections follow its top-level headings without losing any text."""
     project.outline = text
@@ -60,6 +80,13 @@ def apply_lint_fix(project: Project, step: Step, rule: str, start: int, end: int
     if not fresh:
         return None
     new_text, applied = services.apply_fix(text, fresh[0])
+    project.draft = new_text
+    return applied
+
+
+def apply_finding_fix(project: Project, finding) -> dict[str, Any]:
+    """Apply one finding's fix (e.g. from 深度校对, which the quick check does not repeat) to the text."""
+    new_text, applied = services.apply_fix(project.current_text(), finding)
     project.draft = new_text
     return applied
 

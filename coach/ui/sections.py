@@ -112,3 +112,23 @@ def merge_into(sections: list[Section], source: int, target: int) -> list[Sectio
         out[target].body = f"{base}\n{moved}" if base else moved
     del out[source]
     return out
+
+
+def part_options(project) -> dict[str, str]:
+    """The parts 填肉 lets the writer pick, in reading order: "opening", "s0" … "sN", "closing"."""
+    options = {"opening": "开头"}
+    for i, sec in enumerate(project.sections):
+        options[f"s{i}"] = sec.heading or f"第{i + 1}部分"
+    options["closing"] = "结尾"
+    return options
+
+
+def short_label(label: str, limit: int = 9) -> str:
+    return label if len(label) <= limit else label[:limit] + "…"
+
+
+def indicator_rows(report) -> list[dict]:
+    """The 各部分情况 table: four short columns (six did not fit the side column and were cut off)."""
+    return [{"部分": short_label({"opening": "开头", "closing": "结尾"}.get(s.role, s.heading)), "字数": s.chars,
+             "数据·事实·引语": f"{len(s.data_points)}·{len(s.facts)}·{len(s.quotations)}",
+             "有材料": "✓" if s.has_substance else "—"} for s in report.sections]

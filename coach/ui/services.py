@@ -96,6 +96,17 @@ def find_examples(retriever: Any, query: str, step: str, k: int = 4, own_text: s
             "floor": None, "excluded_docs": []}
 
 
+def check_embedder(retriever: Any | None):
+    """The ``embed`` callable the step checks use for their semantic parts, from the index's own model
+    (the one ``coach outline check`` loads); None without a retriever."""
+    model = getattr(retriever, "embedder", None)
+    if model is None:
+        return None
+    from coach.checks.outline import embed_with
+
+    return embed_with(model)
+
+
 def passage_pin(hit: dict[str, Any]) -> dict[str, Any]:
     """What a pin stores: the passage and where it came from (no scores)."""
     keys = ("id", "doc", "title", "text", "heading_path", "position", "kind", "source")

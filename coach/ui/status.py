@@ -20,6 +20,12 @@ STATE_ICONS = {"not_started": "○", "in_progress": "◐", "done": "●"}
 PENALTY = {"error": 15, "warning": 5, "info": 1}
 
 
+def content_marker(project: Project) -> int:
+    """A cheap fingerprint of what the checks read; chats, pins and versions do not change findings."""
+    return hash((repr(project.brief), project.outline, project.opening, project.closing, project.draft,
+                 tuple((s.heading, s.body) for s in project.sections)))
+
+
 @dataclass(frozen=True)
 class CheckRun:
     findings: dict[str, list[Finding]]  # step key -> findings
@@ -38,6 +44,16 @@ def run_checks(project: Project, steps: tuple[Step, ...] = STEPS, embed=None) ->
             findings[step.key] = []
             failures[step.key] = f"{step.name}的检查出错了（{exc.__class__.__name__}: {exc}），其他功能不受影响。"
     return CheckRun(findings, failures)
+
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+#: the 修容 list shows this many findings at most; the rest wait until the first are dealt with
+MAX_LISTED_FINDINGS = 60
+
+
+def ordered(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then suggestions; each group keeps the checks' order."""
+    return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
 
 
 def open_count(findings: list[Finding]) -> int:
@@ -188,8 +204,8 @@ def final_check(project: Project, run: CheckRun, steps: tuple[Step, ...] = STEPS
     # the placeholders straight from the rules (not via 修容's list), so they are reported even when
     # 修容 is not started or its check failed
     placeholders = tuple(f for f in lint(text, genre=project.brief.genre or None) if f.family == "placeholder")
-    # 成器's 三改三审 reminders are its checklist, shown beside it, not problems in the text
+    # a step's checklist reminders (成器's 三改三审) are shown beside its checklist, not problems in the text
     per_step = tuple(StepOpen(s.key, s.name, tuple(f for f in run.findings.get(s.key, [])
-                                                   if not f.rule.startswith("chengqi.review")))
+                                                   if not (f.extra or {}).get("checklist")))
                      for s in steps)
     return FinalCheck(per_step, placeholders, placeholder_names(placeholders, text))

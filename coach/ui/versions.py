@@ -46,3 +46,40 @@ def version_title(version: Version, number: int) -> str:
     except ValueError:
         stamp = version.created_at[:16]
     return f"v{number} · {version.label} · {stamp} · {len(version.text)}字"
+
+
+#: the diff's "修改稿" choice that means the text as it is now, not a saved version
+CURRENT = "__current__"
+
+
+def version_text(project: Project, version_id: str) -> str:
+    """The text of a saved version, or the current text for ``CURRENT``; "" for an id no longer there."""
+    if version_id == CURRENT:
+        return project.current_text()
+    return next((v.text for v in project.versions if v.id == version_id), "")
+
+
+def diff_choices(project: Project) -> tuple[list[str], list[str], dict[str, str]]:
+    """The 原稿 choices, the 修改稿 choices (the versions and the current text) and their titles."""
+    ids = [v.id for v in project.versions]
+    titles = {v.id: version_title(v, n) for n, v in enumerate(project.versions, start=1)}
+    titles[CURRENT] = "当前全文"
+    return ids, ids + [CURRENT], titles
+
+
+_KIND_NAMES = (("wording", "改写"), ("addition", "增加"), ("deletion", "删除"), ("move", "移动"))
+_KIND_FALLBACK = {"wording": "换了说法", "addition": "补充内容", "deletion": "删去内容", "move": "调整顺序"}
+
+
+def diff_summary(revision) -> str:
+    """The line above the diff: what kinds of change, sizes, similarity and findings fixed."""
+    stats = revision.stats
+    counts = "，".join(f"{name}{stats.changes.get(kind, 0)}处" for kind, name in _KIND_NAMES if stats.changes.get(kind))
+    return (f"{counts or '没有改动'}；原稿{stats.old_chars}字，修改稿{stats.new_chars}字；"
+            f"相似度{stats.similarity:.0%}；修正了{stats.fixed_findings}个检查出的问题。"
+            "红色删除线是删去的，绿色是新增的，蓝色是移动的；鼠标停在改动上可看理由。")
+
+
+def change_reason(change) -> str:
+    """Why a change was made: the findings it fixed, else what kind of change it is."""
+    return "；".join(change.explain()) or _KIND_FALLBACK[change.kind]

@@ -211,6 +211,11 @@ class Workspace:
 
         return self.change(restore, what, refresh_widgets=True)
 
+    def relabel_last(self, label: str) -> None:
+        """Name the last undoable change by what it turned out to do ("把“截止”改为“截至”")."""
+        if self.last_entry is not None:
+            self.last_entry.label = label
+
     def snapshot(self) -> Project:
         """A private copy for work that runs outside the script thread (e.g. a deferred download)."""
         return copy.deepcopy(self.project)

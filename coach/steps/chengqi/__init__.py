@@ -85,7 +85,8 @@ def check(project: Project, embed=None) -> list[Finding]:
     done = reviewed(project)
     for i, item in enumerate(CHECKLIST):
         if i not in done:
-            out.append(_f(f"chengqi.review.{i}", "info", f"三改三审还没有完成“{REVIEW_PASSES[i]}”这一遍。", item))
+            out.append(_f(f"chengqi.review.{i}", "info", f"三改三审还没有完成“{REVIEW_PASSES[i]}”这一遍。", item,
+                          checklist=True))
     return out
 
 

@@ -1,0 +1,53 @@
+"""What the examples panel says about a passage: where it comes from and what in it not to copy.
+
+The corpus is real published text with real slips (各各、十跟手指) and anonymised names (XX、全*); a
+passage shown as an example must say so, so the writer never learns the slip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coach.ui.text import heading_path
+
+POSITION_LABELS = {"opening": "开头", "body": "正文", "closing": "结尾"}
+#: the label of the expander holding a passage's whole teaching unit
+UNIT_LABELS = {"opening": "看完整的开头", "closing": "看完整的结尾"}
+#: how much of a passage the card shows before "……"
+PREVIEW_CHARS = 260
+
+
+@dataclass(frozen=True)
+class PassageNotes:
+    slips: tuple[str, ...]  # “万精油”应为“万金油”
+    hidden: tuple[str, ...]  # “*” (a name the original left out)
+
+
+def source_line(hit: dict) -> str:
+    title = hit.get("title") or f"范文 {str(hit.get('doc') or '')[:3]}"
+    where = heading_path(hit.get("heading_path"))
+    return f"《{title}》 › {where} · {POSITION_LABELS.get(hit.get('position'), '')}"
+
+
+def preview(text: str) -> str:
+    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "……"
+
+
+def passage_notes(hit: dict) -> PassageNotes:
+    """The corpus's own errors in a passage, real slips apart from anonymised names, each once."""
+    text = hit.get("text") or ""
+    marks = [m for m in hit.get("marks") or [] if m.get("start") is not None]
+    slips = dict.fromkeys(
+        f"“{text[m['start']:m['end']]}”" + (f"应为“{m['replacement']}”" if m.get("replacement") else "")
+        for m in marks if not str(m.get("rule", "")).startswith("placeholder"))
+    hidden = dict.fromkeys(f"“{text[m['start']:m['end']]}”" for m in marks
+                           if str(m.get("rule", "")).startswith("placeholder"))
+    return PassageNotes(tuple(slips), tuple(hidden))
+
+
+def unit_label(hit: dict) -> str | None:
+    """The expander label for the passage's whole unit (the full opening …), None when it is the passage."""
+    unit, text = hit.get("unit"), hit.get("text") or ""
+    if not unit or unit.strip() == text.strip():
+        return None
+    return UNIT_LABELS.get(hit.get("position"), "看完整段落")
