@@ -113,7 +113,6 @@ def bench_reruns(home: Path, runs: int) -> dict[str, list[float]]:
     from streamlit.testing.v1 import AppTest
 
     from coach.steps import get_step
-
     from coach.ui import workspace
 
     timings: dict[str, list[float]] = {}
