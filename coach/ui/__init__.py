@@ -1,6 +1,8 @@
-"""UI-facing helpers for the Streamlit app (``app.py``), in plain Python so they can be tested alone.
+"""UI-facing helpers for the Streamlit app (``app.py``).
 
-``app.py`` only lays out widgets; everything it shows is computed here:
+Most modules are plain Python, tested alone; three draw with Streamlit and hold no rules of their own:
+``session`` (the open project, cached resources, shared callbacks), ``widgets`` (page parts every step
+shares) and each step's ``coach/steps/<key>/page.py``. Everything they show is computed here:
 
 - ``services``  — the one place the app reaches the other parts (store, retriever, coach, exporters …);
 - ``workspace`` — the open project, its revision, autosave, stale-tab conflicts and undo;
@@ -9,7 +11,9 @@
 - ``highlight`` — findings highlighted in the draft, as HTML built only from escaped pieces;
 - ``charts``    — sentence and section lengths for the 修容 charts;
 - ``outline_view`` — the outline's top-level headings, the sections kept in step, a Graphviz picture;
-- ``versions``  — snapshots of the draft for 成器;
+- ``versions``  — snapshots of the draft for 成器, the diff's choices and its summary line;
+- ``examples``  — what an example card says: its source, its preview, the corpus's own slips in it;
+- ``actions``   — what each click does to the project, as plain functions;
 - ``exports``   — the files the writer can download at any step;
 - ``uploads``   — the writer's own speeches, checked and kept in ``data_dir()/corpus``;
 - ``rebuild``   — rebuilding the index in a child process, with progress;
