@@ -207,26 +207,33 @@ def chat_panel(step: Step) -> None:
     w = ss.ws()
     mode = ss.coach_mode()
     st.markdown(f"##### 和教练聊聊　:gray[{'大模型' if mode == 'llm' else '离线教练'}]")
+    history = st.container()
     messages = w.project.chats.get(step.key, [])
-    if not messages:
-        st.caption(step.chat_hint)
-    for i, message in enumerate(messages):
-        show_message(step.key, i, message)
-    prompt = st.chat_input(f"问问教练：关于“{step.name}”的任何问题", key=f"chat.{step.key}", max_chars=4000)
+    with history:
+        if not messages:
+            st.caption(step.chat_hint)
+        for i, message in enumerate(messages):
+            show_message(step.key, i, message)
+    # inside a container, not at the page's top level: a top-level chat_input is pinned to the bottom and
+    # turns on Streamlit's scroll-to-bottom, so every step opened scrolled past its work area
+    prompt = st.container().chat_input(f"问问教练：关于“{step.name}”的任何问题", key=f"chat.{step.key}",
+                                       max_chars=4000)
     if prompt and prompt.strip():
         text = prompt.strip()
         ss.change(lambda p: services.record_message(p, step.key, text), "向教练提问")
-        with st.chat_message("user"):
-            st.markdown(md_escape(text))
-        with st.chat_message("assistant"):
-            try:
-                reply = ss.current_coach().reply(services.coach_turn(w.project, step.key, text, ss.findings_of(step)))
-                st.write_stream(reply)
-            except CoachError as exc:
-                st.error(str(exc))
-                return
-            ss.change(lambda p: services.record_reply(p, step.key, reply), "记录教练的回答")
-            show_reply_extras(step.key, len(w.project.chats.get(step.key, [])) - 1, reply.extras.to_dict())
+        with history:
+            with st.chat_message("user"):
+                st.markdown(md_escape(text))
+            with st.chat_message("assistant"):
+                try:
+                    reply = ss.current_coach().reply(services.coach_turn(w.project, step.key, text,
+                                                                         ss.findings_of(step)))
+                    st.write_stream(reply)
+                except CoachError as exc:
+                    st.error(str(exc))
+                    return
+                ss.change(lambda p: services.record_reply(p, step.key, reply), "记录教练的回答")
+                show_reply_extras(step.key, len(w.project.chats.get(step.key, [])) - 1, reply.extras.to_dict())
 
 
 # --- export ---------------------------------------------------------------------------------------

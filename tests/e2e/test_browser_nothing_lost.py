@@ -64,3 +64,23 @@ def test_closing_the_page_while_typing_asks_first(app_server, page):
     page.close(run_before_unload=True)
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
+
+
+_MAIN_SCROLL = """() => { const m = document.querySelector('[data-testid="stMain"]')
+    || document.querySelector('[data-testid="stAppScrollToBottomContainer"]'); return m ? m.scrollTop : -1; }"""
+
+
+def test_every_step_opens_at_its_top_not_scrolled_to_the_chat(app_server, page):
+    """The sample's steps are longer than the window; switching step must show the step's header and work
+    area, not the chat at the bottom (a top-level chat_input made Streamlit scroll every page down)."""
+    url, _home = app_server
+    page.goto(url)
+    page.get_by_text("欢迎使用写作教练").wait_for()
+    page.get_by_role("button", name="打开示例文稿").click()
+    settle(page)
+    for nav, header in (("4. 修容", "第4步 · 修容"), ("3. 填肉", "第3步 · 填肉"), ("5. 成器", "第5步 · 成器")):
+        go_step(page, nav)
+        page.get_by_text(header).wait_for()
+        page.wait_for_timeout(1500)  # Streamlit's scroll-to-bottom ran after the rerun, when it did
+        assert page.evaluate(_MAIN_SCROLL) == 0, nav
+        expect(page.get_by_text(header)).to_be_in_viewport()
