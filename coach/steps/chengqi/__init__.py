@@ -56,6 +56,10 @@ def check(project: Project, embed=None) -> list[Finding]:
     out: list[Finding] = []
     if not text.strip():
         return [_f("chengqi.no-text", "warning", "还没有成稿：全文是空的。", "先在“填肉”写好各部分，或在“修容”里编辑全文。")]
+    # the genre's rules on the final text: a second request in a 请示 must cost the score here too
+    from coach.genres import structure
+
+    out += structure.genre_rule_findings(project.brief.genre, text) + structure.check_closing(project.brief.genre, text)
     if not project.versions:
         out.append(_f("chengqi.no-version", "info", "还没有保存过版本。",
                       "在修改之前先存一个版本，改完才能对比修改稿和原稿。"))

@@ -13,9 +13,14 @@ def check(project: Project, embed=None) -> list[Finding]:
     """The outline checks of ``coach.checks.outline`` (numbering, levels, count, 对仗, overlap, thesis)."""
     from coach.checks.outline import check_outline
 
+    from coach.genres import structure
+
     if not project.outline.strip():
         return []
-    return check_outline(project.outline, thesis=project.brief.thesis or None, embed=embed)
+    genre = project.brief.genre
+    found = [f for f in check_outline(project.outline, thesis=project.brief.thesis or None, embed=embed)
+             if structure.applies(genre, f.rule)]
+    return found + structure.check_outline(genre, project.outline) + structure.genre_rule_findings(genre, project.outline)
 
 
 def query(project: Project, focus: str | None = None) -> str:

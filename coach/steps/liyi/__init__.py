@@ -217,8 +217,14 @@ def _brief_started(project: Project) -> bool:
 
 
 def check(project: Project, embed=None) -> list[Finding]:
+    from coach.genres import structure
+
     brief = project.brief
-    return _missing_fields(brief) + _genre_rules(brief) + _thesis_rules(brief)
+    # the genre's rules on the title too (“关于购置设备及增加编制的请示” is two matters before a word is written)
+    title = structure.genre_rule_findings(brief.genre, brief.title)
+    for f in title:
+        f.extra.setdefault("field", "title")
+    return _missing_fields(brief) + _genre_rules(brief) + title + _thesis_rules(brief)
 
 
 def query(project: Project, focus: str | None = None) -> str:

@@ -16,7 +16,9 @@ def check(project: Project, embed=None) -> list[Finding]:
     text = project.current_text()
     if not text.strip():
         return []
-    return lint(text, genre=project.brief.genre or None)
+    from coach.genres import structure
+
+    return lint(text, genre=project.brief.genre or None) + structure.check_closing(project.brief.genre, text)
 
 
 def started(project: Project) -> bool:
