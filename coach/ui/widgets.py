@@ -58,13 +58,13 @@ def _conflict_banner() -> None:
 
 # --- the step's frame ---------------------------------------------------------------------------
 
-def step_header(step: Step) -> None:
+def step_header(step: Step, project: Project | None = None) -> None:
     st.markdown(f"### 第{step.order}步 · {step.name}")
     if step.artifact:
         st.caption(f"本步产出：{step.artifact}")
     st.markdown(step.goal)
     with st.expander("本步要点", expanded=False):
-        for item in step.checklist:
+        for item in (step.checklist_of(project) if project is not None else step.checklist):
             st.markdown(f"- {item}")
 
 
