@@ -19,8 +19,8 @@ from coach.errors import CoachError
 from coach.findings import Finding
 from coach.lint.engine import Linter, check_examples
 from coach.lint.fixes import apply_safe_fixes
-from coach.lint.rules import severity_zh
 from coach.text.decode import DecodeError, decode_text
+from coach.text.vocabulary import severity_counts, severity_label
 
 # Per rule, the plain-text report shows this many findings and then a count (--all shows every one).
 SHOWN_PER_RULE = 5
@@ -68,7 +68,7 @@ def read_text(path: str) -> str:
 
 def format_finding(f: Finding, name: str) -> str:
     col = f.extra.get("column", 1)
-    line = f"{name}:{f.line}:{col}: {severity_zh(f.severity)} [{f.rule}] {f.message}  {f.extra.get('excerpt', '')}"
+    line = f"{name}:{f.line}:{col}: {severity_label(f.severity)} [{f.rule}] {f.message}  {f.extra.get('excerpt', '')}"
     if f.suggestion:
         line += f"\n    建议：{f.suggestion}"
     if f.fix is not None and f.fix.safe:
@@ -79,7 +79,7 @@ def format_finding(f: Finding, name: str) -> str:
 def summary(findings: list[Finding]) -> str:
     c = Counter(f.severity for f in findings)
     fixable = sum(1 for f in findings if f.fix is not None and f.fix.safe)
-    return f"共 {len(findings)} 处：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}；其中 {fixable} 处可自动修改。"
+    return f"共 {len(findings)} 处：{severity_counts(c)}；其中 {fixable} 处可自动修改。"
 
 
 def report_lines(findings: list[Finding], name: str, show_all: bool = False) -> list[str]:

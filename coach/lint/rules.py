@@ -43,7 +43,6 @@ _KNOWN_KEYS = set(_REQUIRED) | {
     "title", "keywords", "pattern", "words", "checker", "params", "replacement", "safe",
     "before", "not_before", "after", "not_after", "window", "genres", "protect", "flags", "skip_latin_lines",
 }
-_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 class LintRuleError(CoachError):
@@ -333,5 +332,3 @@ def load_rules(
     return list(by_id.values())
 
 
-def severity_zh(severity: str) -> str:
-    return _SEVERITY_ZH.get(severity, severity)
