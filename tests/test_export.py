@@ -64,7 +64,7 @@ def test_markdown_has_brief_outline_sections_and_open_findings(project, findings
     md = to_markdown(project, findings)
     assert md.startswith("# 在全区办公室系统业务培训班上的讲话\n")
     for label, value in [("文种", "讲话稿"), ("行文方向", "下行文"), ("领导意图", "提振精气神"),
-                         ("核心观点", "办公室工作要做到“三服务”"), ("目标字数", "5000"), ("讲话时长（分钟）", "30")]:
+                         ("一句话核心观点", "办公室工作要做到“三服务”"), ("目标字数", "5000"), ("讲话时长（分钟）", "30")]:
         assert f"- **{label}**：{value}" in md
     assert "- **成文日期**：（未填）" in md  # what is still missing is visible
     assert "## 提纲" in md and "（一）办公室是参谋部\n1. 加强学习" in md  # the outline verbatim, in a code block

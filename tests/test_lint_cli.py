@@ -35,9 +35,9 @@ def test_human_output_has_line_col_and_excerpt(tmp_path, capsys):
     p.write_text(TEXT, encoding="utf-8")
     code, out, _ = run(capsys, str(p))
     assert code == 1
-    assert f"{p}:1:9: 警告 [doubled-char]" in out and "【各各】" in out
+    assert f"{p}:1:9: 提醒 [doubled-char]" in out and "【各各】" in out
     assert f"{p}:2:4: 错误 [docnumber-brackets]" in out
-    assert "共 4 处：错误 3，警告 1，提示 0" in out
+    assert "共 4 处：错误 3，提醒 1，建议 0" in out
 
 
 def test_clean_text_exits_zero(tmp_path, capsys):

@@ -233,7 +233,7 @@ def test_more_than_four_levels():
 
 @pytest.mark.parametrize("count,flagged", [(1, True), (2, False), (3, False), (6, False), (7, True)])
 def test_top_level_count(count, flagged):
-    from coach.checks.numerals import int_to_chinese
+    from coach.text.numerals import int_to_chinese
 
     text = "\n".join(f"{int_to_chinese(i)}、第{i}个方面" for i in range(1, count + 1))
     findings = [f for f in check_outline(text) if f.rule == "outline.top-count"]

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from coach.errors import CoachError
 from coach.findings import Finding
+from coach.text.vocabulary import severity_counts, severity_label
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -100,11 +100,11 @@ def read_input(path: str) -> str:
 def _print_findings(findings: list[Finding], name: str) -> None:
     for f in findings:
         where = f"{name}:{f.line}" if f.line else name
-        print(f"{where}: {SEVERITY_ZH.get(f.severity, f.severity)} [{f.rule}] {f.message}")
+        print(f"{where}: {severity_label(f.severity)} [{f.rule}] {f.message}")
         if f.suggestion:
             print(f"    建议：{f.suggestion}")
     counts = Counter(f.severity for f in findings)
-    print(f"共 {len(findings)} 处：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}。")
+    print(f"共 {len(findings)} 处：{severity_counts(counts)}。")
 
 
 def _exit_code(findings: list[Finding]) -> int:

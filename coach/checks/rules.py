@@ -16,6 +16,7 @@ import yaml
 
 from coach.errors import CoachError
 from coach.findings import SEVERITIES, Finding, Fix
+from coach.text.decode import DecodeError, decode_text
 
 BUILTIN_RULES_PATH = Path(__file__).with_name("rules.yaml")
 # libyaml's safe loader when present: the rules are read on every check call (no module-level cache)
@@ -86,11 +87,13 @@ class RuleSet:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
+        data = yaml.load(decode_text(path.read_bytes())[0], Loader=_SAFE_LOADER) or {}
     except OSError as exc:
         raise CoachError(f"无法读取规则文件 {path}：{exc.strerror or exc}。请检查路径。") from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CoachError(f"规则文件 {path} 不是有效的 UTF-8 YAML：{exc}。请修正后再试。") from exc
+    except DecodeError as exc:
+        raise CoachError(f"规则文件 {path} {exc}请存为 UTF-8 文本后再试。") from exc
+    except yaml.YAMLError as exc:
+        raise CoachError(f"规则文件 {path} 不是有效的 YAML：{exc}。请修正后再试。") from exc
     if not isinstance(data, dict):
         raise CoachError(f"规则文件 {path} 的顶层应是映射（rules: / params:）。")
     return data

@@ -21,12 +21,13 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
 
 from coach.coaching.context import Focus, finding_excerpt, shorten, top_headings
-from coach.coaching.offline import SEVERITY_LABEL, Gathered, OfflineCoach, passage_source
+from coach.coaching.offline import Gathered, OfflineCoach, passage_source
 from coach.coaching.questions import next_questions
 from coach.coaching.safety import EDIT_END, EDIT_START, CitationFilter, ThinkFilter, data_block, neutralise, scrub
 from coach.coaching.types import CoachReply, CoachTurn, ReplyExtras, SuggestedEdit
 from coach.project import ChatMessage, Project
 from coach.steps import get_step
+from coach.text.vocabulary import brief_label, severity_label
 
 log = logging.getLogger(__name__)
 
@@ -238,14 +239,14 @@ def history_messages(turn: CoachTurn, limit: int = HISTORY_MESSAGES) -> list[Bas
     return out
 
 
+#: the 立意卡 fields the model sees (署名 and 成文日期 do not change what to write)
+PROMPT_BRIEF_FIELDS = ("genre", "direction", "occasion", "title", "recipient", "leader_intent", "audience", "thesis",
+                       "expected_effect", "target_chars", "speaking_minutes")
+
+
 def project_block(project: Project, step_key: str, gathered: Gathered) -> str:
     b = project.brief
-    card_fields = (
-        ("文种", b.genre), ("行文方向", b.direction), ("场合", b.occasion), ("标题", b.title),
-        ("主送机关", b.recipient), ("领导意图", b.leader_intent), ("受众", b.audience),
-        ("核心观点", b.thesis), ("预期效果", b.expected_effect),
-        ("目标字数", str(b.target_chars or "")), ("讲话时长（分钟）", str(b.speaking_minutes or "")),
-    )
+    card_fields = tuple((brief_label(name), str(getattr(b, name) or "")) for name in PROMPT_BRIEF_FIELDS)
     card = "\n".join(f"{label}：{value}" for label, value in card_fields if str(value).strip())
     blocks = [data_block("写作者的立意卡", card or "（还没有填写）")]
     focus = gathered.focus
@@ -274,7 +275,7 @@ def findings_block(project: Project, step_key: str, findings: list[Any]) -> str:
         return data_block("检查结果", "这一步的检查没有发现问题。")
     lines = []
     for i, f in enumerate(findings[:FINDINGS_SHOWN], start=1):
-        line = f"{i}. [{SEVERITY_LABEL.get(f.severity, f.severity)}] {f.message}"
+        line = f"{i}. [{severity_label(f.severity)}] {f.message}"
         excerpt = finding_excerpt(project, step_key, f)
         if excerpt:
             line += f"——原文「{excerpt}」"

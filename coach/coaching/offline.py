@@ -33,11 +33,10 @@ from coach.project import Project
 from coach.genres import genres_in, missing_genre_note, named_genre
 from coach.genres import get_genre
 from coach.steps import STEPS, Step, get_step
+from coach.text.vocabulary import SEVERITY_LABELS, SEVERITY_ORDER
 
 log = logging.getLogger(__name__)
 
-SEVERITY_LABEL = {"error": "错误", "warning": "提醒", "info": "建议"}
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 EXAMPLE_COUNT = 3
 TOP_FINDINGS = 3
 
@@ -382,8 +381,8 @@ class OfflineCoach:
         by_rule: dict[str, list[Finding]] = {}
         for f in findings:
             by_rule.setdefault(f.rule, []).append(f)
-        counts = {sev: sum(1 for f in findings if f.severity == sev) for sev in SEVERITY_LABEL}
-        summary = "、".join(f"{n}处{SEVERITY_LABEL[s]}" for s, n in counts.items() if n)
+        counts = {sev: sum(1 for f in findings if f.severity == sev) for sev in SEVERITY_LABELS}
+        summary = "、".join(f"{n}处{SEVERITY_LABELS[s]}" for s, n in counts.items() if n)
         top = list(by_rule.values())[:TOP_FINDINGS]
         kinds = f"，分属{len(by_rule)}类" if len(by_rule) > 1 else ""
         lead = f"先看最要紧的{len(top)}类：" if len(by_rule) > len(top) or len(top) > 1 else "具体是："
@@ -393,7 +392,7 @@ class OfflineCoach:
             f = group[0]
             extras.findings.append(f.to_dict())
             times = f"，共{len(group)}处" if len(group) > 1 else ""
-            line = f"{i}. **{md_escape(f.message)}**（{SEVERITY_LABEL.get(f.severity, f.severity)}{times}）"
+            line = f"{i}. **{md_escape(f.message)}**（{SEVERITY_LABELS.get(f.severity, f.severity)}{times}）"
             excerpt = finding_excerpt(turn.project, g.step.key, f)
             line += f"——你写的{q(excerpt, 60)}。" if excerpt else "。"
             if f.suggestion:

@@ -1,28 +1,17 @@
 """Read one corpus file (.txt, .md, .docx) into text, whatever its encoding, or fail with a clear
 Chinese message naming the file (``IngestError``).
 
-Encoding detection order (measured on the seeds, see the report in tests/test_corpus_reading.py):
-1. a byte-order mark (UTF-8 with BOM, UTF-16/32 with BOM);
-2. strict UTF-8 — the common case, and GBK bytes of Chinese text are practically never valid UTF-8;
-3. strict GB18030 (a superset of GBK and GB2312), accepted when the characters are plausible
-   simplified Chinese (most of them in GB2312) — charset-normalizer alone gets short GBK texts
-   wrong (17 of 477 four-character sentences right; GB18030-after-UTF-8: 477 of 477);
-4. charset-normalizer for everything else (Big5, UTF-16 without BOM, Latin-1 …).
-A file with NUL bytes that is not UTF-16/32, or whose bytes are mostly control characters, is
-reported as binary; common binary formats are named (PDF, PNG, a .docx/.doc renamed to .txt …).
+The bytes are decoded by ``coach.text.decode`` (UTF-8, UTF-8 with BOM, UTF-16/32, GBK/GB18030, Big5 …).
 """
 
 from __future__ import annotations
 
-import codecs
 import io
 import re
-import unicodedata
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from coach.errors import CoachError
+from coach.text.decode import DecodeError, decode_text
 
 #: largest .txt/.md file we read: a speech is a few dozen KB; 20 MB of text is ~7 million characters
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -43,21 +32,6 @@ UNSUPPORTED_HINTS = {
     ".html": "暂不支持网页文件，请把正文复制到 .txt 文件后再导入。",
     ".htm": "暂不支持网页文件，请把正文复制到 .txt 文件后再导入。",
 }
-
-_SIGNATURES = (
-    (b"%PDF", "PDF 文件"),
-    (b"\x89PNG", "PNG 图片"),
-    (b"\xff\xd8\xff", "JPEG 图片"),
-    (b"GIF8", "GIF 图片"),
-    (b"PK\x03\x04", "压缩包或 Word（.docx）文件"),
-    (b"\xd0\xcf\x11\xe0", "旧版 Office 文件（.doc/.xls）"),
-    (b"\x7fELF", "程序文件"),
-    (b"MZ\x90\x00", "程序文件"),
-    (b"Rar!", "RAR 压缩包"),
-    (b"\x1f\x8b", "gzip 压缩包"),
-    (b"7z\xbc\xaf", "7z 压缩包"),
-)
-
 
 class IngestError(CoachError):
     """A corpus file that cannot be read; the message is Chinese and names the file."""
@@ -111,142 +85,30 @@ def read_bytes(path: str | Path, limit: int = MAX_TEXT_BYTES) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------
-# decoding
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def _gb2312_share(text: str) -> float:
-    """Share of non-ASCII characters in the GB2312 area of GBK (everyday simplified Chinese and its
-    punctuation, lead and trail byte ≥ 0xA1); Big5 or Latin-1 bytes read as GB18030 give rarer
-    characters instead. (Python's gb2312 codec maps A1AA/A1A4 to U+2015/U+30FB, not to the "—"/"·"
-    everybody types, so the GBK bytes are checked instead of encoding to gb2312.)"""
-    chars = [c for c in text if ord(c) >= 0x80]
-    if not chars:
-        return 0.0
-    ok = 0
-    for c in chars:
-        try:
-            b = c.encode("gbk")
-        except UnicodeEncodeError:
-            continue
-        ok += len(b) == 2 and 0xA1 <= b[0] <= 0xF7 and b[1] >= 0xA1
-    return ok / len(chars)
-
-
-#: below this many bytes, GBK-encoded Chinese can happen to be valid UTF-8 ("一要" = d2bb d2aa = "һҪ")
-SHORT_AMBIGUOUS_BYTES = 64
-
-
-def _short_gbk_lookalike(data: bytes, utf8_text: str) -> bool:
-    """A few bytes that decode as UTF-8 Cyrillic/Greek/Latin letters but as everyday simplified
-    Chinese in GB18030 are Chinese: the corpus is Chinese, and long GBK texts are never valid UTF-8."""
-    if len(data) >= SHORT_AMBIGUOUS_BYTES:
-        return False
-    non_ascii = [c for c in utf8_text if ord(c) >= 0x80]
-    if not non_ascii or any(ord(c) >= 0x800 for c in non_ascii):
-        return False
-    # real short UTF-8 text is one script ("café", "Привет"); GBK bytes read as UTF-8 give a jumble
-    # of Cyrillic, Greek, IPA and combining marks with no ASCII letters around them
-    scripts = {unicodedata.name(c, "?").split(" ")[0] for c in non_ascii}
-    if any(c.isascii() and c.isalpha() for c in utf8_text) and len(scripts) < 2:
-        return False
-    try:
-        gb = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    return _gb2312_share(gb) >= 0.9
-
-
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:65536]
-    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0D, 0x0C, 0x1B))
-    return controls > max(2, len(sample) // 100)
-
-
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd\ue000-\uf8ff]")
-
-
-def _control_share(text: str) -> float:
-    """Share of control, replacement and private-use characters: high for binary data."""
-    if not text:
-        return 0.0
-    return len(_NOT_TEXT.findall(text)) / len(text)
+# decoding (the decoder is ``coach.text.decode``; the messages here say what to do for an import)
 
 
 def decode_bytes(data: bytes, path: str | Path = "") -> tuple[str, str]:
-    """Decode a text file's bytes; returns (text, encoding name)."""
+    """Decode a text file's bytes; returns (text, encoding name). ``IngestError`` naming the file
+    when the bytes are not text."""
     path = Path(path)
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError:
-                break
-    for magic, what in _SIGNATURES:
-        if data.startswith(magic):
-            hint = "请用 Word 打开后“另存为” .docx 再导入。" if "Word" in what or "Office" in what else (
+    try:
+        return decode_text(data)
+    except DecodeError as exc:
+        if exc.kind == "format":
+            hint = "请用 Word 打开后“另存为” .docx 再导入。" if exc.word_like else (
                 "请把其中的文字复制到 .txt 或 .docx 文件后再导入。"
             )
-            raise IngestError(f"文件{_name(path)}不是文本文件（看起来是{what}），无法按文本导入。{hint}", path)
-    try:
-        text = data.decode("utf-8")
-        if _control_share(text) > 0.01:
-            raise _binary(path)  # valid UTF-8, but control characters: not text
-        if not _short_gbk_lookalike(data, text):
-            return text, "utf-8"
-    except UnicodeDecodeError:
-        pass
-    has_nul = b"\x00" in data
-    gb_text = None
-    if not has_nul:
-        try:
-            gb_text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            pass
-        if gb_text is not None and _control_share(gb_text) < 0.01:
-            share = _gb2312_share(gb_text)
-            if share >= 0.9:
-                return gb_text, "gb18030"
-            # rarer characters (traditional text in GBK, four-byte GB18030): still GB18030 unless
-            # the detector finds a better reading (Big5 read as GBK scores about 0.3–0.5)
-            gb_text = gb_text if share >= 0.5 else None
-        else:
-            gb_text = None
-    if _looks_binary(data) and not has_nul:
-        raise _binary(path)
-    best = from_bytes(data).best()
-    # with a plausible GB18030 reading, only a traditional-Chinese detection (Big5) can beat it;
-    # short GBK text otherwise comes back as cp949/Korean or similar mojibake
-    if best is None or (gb_text is not None and not best.encoding.startswith("big5")):
-        if gb_text is not None:
-            return gb_text, "gb18030"
-        raise _binary(path) if has_nul else _undecodable(path)
-    enc = best.encoding
-    if has_nul and not enc.startswith(("utf_16", "utf_32")):
-        raise _binary(path)
-    text = str(best)
-    if _control_share(text) > 0.01:
-        raise _binary(path)
-    return text, enc.replace("_", "-")
-
-
-def _binary(path: Path) -> IngestError:
-    return IngestError(
-        f"文件{_name(path)}不是文本文件（可能是图片、压缩包或其他格式改了扩展名），无法导入。"
-        "请用 Word 或记事本打开确认，另存为 .txt（UTF-8）或 .docx 后再导入。",
-        path,
-    )
-
-
-def _undecodable(path: Path) -> IngestError:
-    return IngestError(f"无法识别文件{_name(path)}的文字编码。请用记事本打开，“另存为”时选择 UTF-8 编码后再导入。", path)
+            raise IngestError(f"文件{_name(path)}不是文本文件（看起来是{exc.what}），无法按文本导入。{hint}", path) from None
+        if exc.kind == "binary":
+            raise IngestError(
+                f"文件{_name(path)}不是文本文件（可能是图片、压缩包或其他格式改了扩展名），无法导入。"
+                "请用 Word 或记事本打开确认，另存为 .txt（UTF-8）或 .docx 后再导入。",
+                path,
+            ) from None
+        raise IngestError(
+            f"无法识别文件{_name(path)}的文字编码。请用记事本打开，“另存为”时选择 UTF-8 编码后再导入。", path
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from coach.export.errors import ExportError
 from coach.findings import Finding, Fix
 from coach.project import FORMAT_VERSION, Project
 from coach.store.secrets import strip_secrets
+from coach.text.decode import DecodeError, decode_text
 
 EXPORT_FORMAT = "coach-project"
 EXPORT_VERSION = 1
@@ -70,9 +71,9 @@ def _describe_location(loc: tuple[Any, ...]) -> str:
 def _parse_object(text: str | bytes) -> dict[str, Any]:
     if isinstance(text, bytes):
         try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ExportError("这个 JSON 文件不是 UTF-8 编码，无法读取。请用写作教练重新导出。") from exc
+            text = decode_text(text)[0]
+        except DecodeError as exc:
+            raise ExportError("这个 JSON 文件不是文本文件，无法读取。请用写作教练重新导出。") from exc
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ExportError("JSON 文件是空的。请选择写作教练导出的 .json 文件。")

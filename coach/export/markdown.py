@@ -14,24 +14,8 @@ from typing import Any
 
 from coach.findings import Finding
 from coach.project import BriefCard, Project
+from coach.text.vocabulary import BRIEF_FIELD_LABELS, SEVERITY_LABELS, STATUS_LABELS
 
-BRIEF_LABELS = {
-    "genre": "文种",
-    "direction": "行文方向",
-    "occasion": "场合",
-    "title": "标题",
-    "recipient": "主送机关",
-    "leader_intent": "领导意图",
-    "audience": "受众",
-    "thesis": "核心观点",
-    "expected_effect": "预期效果",
-    "target_chars": "目标字数",
-    "speaking_minutes": "讲话时长（分钟）",
-    "signature": "署名",
-    "date": "成文日期",
-}
-STATUS_LABELS = {"not_started": "未开始", "in_progress": "进行中", "done": "已完成"}
-SEVERITY_LABELS = {"error": "错误", "warning": "提醒", "info": "提示"}
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _BLOCK_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[>+\-=]|\d+(?=[.)]))")
@@ -77,7 +61,7 @@ def _brief_section(brief: BriefCard) -> list[str]:
     if not any(v not in ("", None) for v in values.values()):
         return ["## 立意卡", "", "（尚未填写）"]
     lines = ["## 立意卡", ""]
-    for key, label in BRIEF_LABELS.items():
+    for key, label in BRIEF_FIELD_LABELS.items():
         value = values.get(key)
         shown = escape_markdown(str(value)) if value not in ("", None) else "（未填）"
         lines.append(f"- **{label}**：{shown}")

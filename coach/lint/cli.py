@@ -19,7 +19,8 @@ from coach.errors import CoachError
 from coach.findings import Finding
 from coach.lint.engine import Linter, check_examples
 from coach.lint.fixes import apply_safe_fixes
-from coach.lint.rules import severity_zh
+from coach.text.decode import DecodeError, decode_text
+from coach.text.vocabulary import severity_counts, severity_label
 
 # Per rule, the plain-text report shows this many findings and then a count (--all shows every one).
 SHOWN_PER_RULE = 5
@@ -31,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="检查公文的用词、标点、数字、序号、文种等问题（修容）",
         description="检查公文的用词、标点、数字、序号、文种等问题。退出码：0 无错误，1 有错误，2 无法读取输入。",
     )
-    p.add_argument("file", nargs="?", help="要检查的文本文件（UTF-8 或 GBK），“-”表示从标准输入读取")
+    p.add_argument("file", nargs="?", help="要检查的文本文件（UTF-8、GBK、UTF-16、Big5 等编码均可），“-”表示从标准输入读取")
     p.add_argument("--json", action="store_true", help="以 JSON 数组输出全部问题")
     p.add_argument("--fix", action="store_true", help="把可安全自动修改的问题改好，输出到标准输出（原文件不变）")
     p.add_argument("--genre", metavar="文种", default=None, help="文种，如 请示、报告、通知（用于文种相关规则）")
@@ -46,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_text(path: str) -> str:
-    """Read a text file (or stdin for “-”): UTF-8, then GB18030. Raises CoachError (exit 2) otherwise."""
+    """Read a text file (or stdin for “-”) in any encoding ``coach.text.decode`` reads (UTF-8, UTF-16,
+    GBK/GB18030, Big5 …). Raises CoachError (exit 2) otherwise."""
     try:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except FileNotFoundError:
@@ -55,19 +57,18 @@ def read_text(path: str) -> str:
         raise CoachError(f"“{path}”是一个文件夹，请给出文本文件。") from None
     except OSError as exc:
         raise CoachError(f"无法读取“{path}”（{exc.strerror or exc}）。") from None
-    if b"\x00" in data:
-        raise CoachError(f"“{path}”看起来是二进制文件（如 Word、PDF），请先另存为纯文本（.txt）再检查。")
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise CoachError(f"“{path}”既不是 UTF-8 也不是 GBK 编码，无法识别文字，请另存为 UTF-8 文本。")
+    try:
+        return decode_text(data)[0]
+    except DecodeError as exc:
+        if exc.kind == "undecodable":
+            raise CoachError(f"无法识别“{path}”的文字编码，请用记事本打开后“另存为” UTF-8 文本再检查。") from None
+        what = f"（看起来是{exc.what}）" if exc.what else "（如 Word、PDF）"
+        raise CoachError(f"“{path}”看起来是二进制文件{what}，请先另存为纯文本（.txt）再检查。") from None
 
 
 def format_finding(f: Finding, name: str) -> str:
     col = f.extra.get("column", 1)
-    line = f"{name}:{f.line}:{col}: {severity_zh(f.severity)} [{f.rule}] {f.message}  {f.extra.get('excerpt', '')}"
+    line = f"{name}:{f.line}:{col}: {severity_label(f.severity)} [{f.rule}] {f.message}  {f.extra.get('excerpt', '')}"
     if f.suggestion:
         line += f"\n    建议：{f.suggestion}"
     if f.fix is not None and f.fix.safe:
@@ -78,7 +79,7 @@ def format_finding(f: Finding, name: str) -> str:
 def summary(findings: list[Finding]) -> str:
     c = Counter(f.severity for f in findings)
     fixable = sum(1 for f in findings if f.fix is not None and f.fix.safe)
-    return f"共 {len(findings)} 处：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}；其中 {fixable} 处可自动修改。"
+    return f"共 {len(findings)} 处：{severity_counts(c)}；其中 {fixable} 处可自动修改。"
 
 
 def report_lines(findings: list[Finding], name: str, show_all: bool = False) -> list[str]:

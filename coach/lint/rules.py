@@ -32,6 +32,7 @@ import yaml
 
 from coach.errors import CoachError
 from coach.findings import SEVERITIES
+from coach.text.decode import DecodeError, decode_text
 
 SOURCES = ("regulation", "standard", "practice")
 BUILTIN_RULES_DIR = Path(__file__).resolve().parent / "rules"
@@ -42,7 +43,6 @@ _KNOWN_KEYS = set(_REQUIRED) | {
     "title", "keywords", "pattern", "words", "checker", "params", "replacement", "safe",
     "before", "not_before", "after", "not_after", "window", "genres", "protect", "flags", "skip_latin_lines",
 }
-_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 class LintRuleError(CoachError):
@@ -246,12 +246,9 @@ def load_rule_file(path: str | os.PathLike[str], checker_names: Iterable[str] | 
     except OSError as exc:
         raise _fail(origin, None, f"无法读取（{exc.strerror or exc}）") from None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise _fail(origin, None, "不是 UTF-8 或 GBK 编码的文本") from None
+        text = decode_text(data)[0]
+    except DecodeError:
+        raise _fail(origin, None, "不是能识别编码的文本文件（请存为 UTF-8）") from None
     try:
         # the C loader when PyYAML has it: the built-in rule files load in ~0.05 s instead of ~0.5 s
         doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
@@ -335,5 +332,3 @@ def load_rules(
     return list(by_id.values())
 
 
-def severity_zh(severity: str) -> str:
-    return _SEVERITY_ZH.get(severity, severity)

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from coach.findings import Finding
+from coach.text.vocabulary import SEVERITY_LABELS
 
-SEVERITY_LABELS = {"error": "错误", "warning": "提醒", "info": "建议"}
 
 _STYLE = """<style>
 .coach-draft{font-family:"FangSong","STFangsong","Noto Serif CJK SC",serif;font-size:1.05rem;line-height:1.9;

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from coach.findings import Finding
 from coach.project import Project
 from coach.steps import STEPS, Step
+from coach.text.vocabulary import SEVERITY_LABELS, STATUS_LABELS
 
-STATE_LABELS = {"not_started": "未开始", "in_progress": "进行中", "done": "已完成"}
 STATE_ICONS = {"not_started": "○", "in_progress": "◐", "done": "●"}
 
 #: score deductions per finding (shown to the writer next to the score card)
@@ -71,7 +71,7 @@ class StepView:
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return STATUS_LABELS[self.state]
 
     @property
     def caption(self) -> str:
@@ -115,9 +115,9 @@ class ScoreRow:
     score: int | None  # None while the step has not started
 
     def as_row(self) -> dict[str, object]:
-        return {"步骤": self.step, "状态": STATE_LABELS[self.state], "错误": self.errors, "提醒": self.warnings,
+        return {"步骤": self.step, "状态": STATUS_LABELS[self.state], SEVERITY_LABELS["error"]: self.errors, SEVERITY_LABELS["warning"]: self.warnings,
                 # a string column: a step not started reads "未计分", never "None"
-                "建议": self.infos, "得分": "未计分" if self.score is None else str(self.score)}
+                SEVERITY_LABELS["info"]: self.infos, "得分": "未计分" if self.score is None else str(self.score)}
 
 
 def scorecard(project: Project, run: CheckRun, steps: tuple[Step, ...] = STEPS) -> list[ScoreRow]:

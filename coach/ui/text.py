@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
+from coach.text.vocabulary import BRIEF_FIELD_LABELS
+
 # every character Markdown (and Streamlit's extensions: :color[..], $math$, :material/icon:) gives meaning to
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 
@@ -52,17 +54,12 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-BRIEF_LABELS = (
-    ("genre", "文种"), ("direction", "行文方向"), ("title", "标题"), ("occasion", "场合"), ("recipient", "主送机关"),
-    ("leader_intent", "领导意图"), ("audience", "受众"), ("thesis", "一句话核心观点"), ("expected_effect", "预期效果"),
-    ("target_chars", "目标字数"), ("speaking_minutes", "讲话时长（分钟）"), ("signature", "署名"), ("date", "成文日期"),
-)
 
 
 def project_text(project) -> str:
     """Everything the writer wrote, as plain text to copy: the 立意卡, the outline and the draft."""
     parts = []
-    brief = [f"{label}：{getattr(project.brief, name)}" for name, label in BRIEF_LABELS
+    brief = [f"{label}：{getattr(project.brief, name)}" for name, label in BRIEF_FIELD_LABELS.items()
              if getattr(project.brief, name) not in (None, "")]
     if brief:
         parts.append("【立意卡】\n" + "\n".join(brief))

@@ -13,17 +13,14 @@ from pathlib import Path
 from coach.findings import Finding
 from coach.project import GENRES, STATUTORY_GENRES, BriefCard, Project
 from coach.steps.base import RetrievalScope, Step
+from coach.text.vocabulary import BRIEF_FIELD_LABELS, SPEECH_CHARS_PER_MINUTE, SPEECH_PACE_RANGE
 
 FAMILY = "立意卡"
 
 #: fields every 立意卡 needs, with the words the writer reads
-REQUIRED_FIELDS: tuple[tuple[str, str], ...] = (
-    ("genre", "文种"),
-    ("title", "标题"),
-    ("leader_intent", "领导意图"),
-    ("audience", "受众"),
-    ("thesis", "一句话核心观点"),
-    ("expected_effect", "预期效果"),
+REQUIRED_FIELDS: tuple[tuple[str, str], ...] = tuple(
+    (name, BRIEF_FIELD_LABELS[name])
+    for name in ("genre", "title", "leader_intent", "audience", "thesis", "expected_effect")
 )
 
 #: genres that are not 行文 between organs, so 行文方向 does not apply to them
@@ -51,8 +48,6 @@ _REQUEST_IN_REPORT = re.compile(r"请批示|请批准|请审批|妥否|恳请|�
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _TITLE_END_PUNCT = re.compile(r"[，。；：、,.;:！？!?]$")
 
-#: a speaking pace of 180–260 字/分钟 is the usual range for a prepared speech (practice)
-SPEECH_CHARS_PER_MINUTE = (180, 260)
 
 
 def _finding(rule: str, severity: str, message: str, suggestion: str | None, field: str | None,
@@ -160,10 +155,10 @@ def _genre_rules(brief: BriefCard) -> list[Finding]:
     if genre == "讲话稿":
         if not brief.speaking_minutes:
             out.append(_finding("liyi.speech.minutes", "error", "讲话稿必须先定讲话时长。",
-                                "先问清给多少分钟，再按每分钟约200字估算篇幅。", "speaking_minutes"))
+                                f"先问清给多少分钟，再按每分钟约{SPEECH_CHARS_PER_MINUTE}字估算篇幅。", "speaking_minutes"))
         if brief.speaking_minutes and brief.target_chars:
             pace = brief.target_chars / brief.speaking_minutes
-            low, high = SPEECH_CHARS_PER_MINUTE
+            low, high = SPEECH_PACE_RANGE
             if not low <= pace <= high:
                 out.append(_finding(
                     "liyi.speech.pace", "warning",

@@ -1,4 +1,5 @@
-"""Chinese numerals for heading markers (一、 二十一、 （一百零一）) and circled numbers (① … ㊿).
+"""The one Chinese-numeral parser and formatter: heading markers (一、 二十一、 （一百零一）), ordinals
+(第三部分, 7), dates written digit by digit (二〇二六年), and circled numbers (① … ㊿).
 
 Written by hand rather than with cn2an: markers need a strict round trip (int → the one canonical spelling →
 the same int) and a "not a numeral" answer for anything else, not cn2an's lenient reading of 两百五 or 壹.
@@ -10,6 +11,9 @@ DIGITS = "零一二三四五六七八九"
 _DIGIT_VALUE = {ch: i for i, ch in enumerate(DIGITS)} | {"〇": 0, "两": 2}
 _UNIT_VALUE = {"十": 10, "百": 100, "千": 1000}
 NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万"
+#: digits as a year is written, one character per digit (二〇二六, also with the circle ○ many people type)
+YEAR_DIGITS = "〇○零一二三四五六七八九"
+_YEAR_DIGIT_VALUE = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0}
 
 # ① (U+2460) … ⑳, ㉑ (U+3251) … ㉟, ㊱ (U+32B1) … ㊿
 CIRCLED = (
@@ -95,6 +99,20 @@ def chinese_to_int(text: str) -> int | None:
     else:
         value = _below_10000_value(text)
     return value if value else None
+
+
+def ordinal_value(token: str) -> int | None:
+    """"三" → 3, "十二" → 12, "7" → 7 (an ordinal as written in "第三部分" or "第7点"); None otherwise."""
+    if token.isascii() and token.isdigit():
+        return int(token)
+    return chinese_to_int(token)
+
+
+def digits_value(text: str) -> int | None:
+    """"二〇二六" → 2026: Chinese digits read one by one (years); None for anything else."""
+    if not text or any(ch not in _YEAR_DIGIT_VALUE for ch in text):
+        return None
+    return int("".join(str(_YEAR_DIGIT_VALUE[ch]) for ch in text))
 
 
 def circled(n: int) -> str:
