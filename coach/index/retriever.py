@@ -99,6 +99,9 @@ class Hit:
     # for an opening or closing passage: the speech's whole opening/closing, the unit 立意/成器 learn from
     # (greeting → background → purpose → “讲几点意见”); "" when the passage already is all of it
     unit: str = ""
+    # for a passage of one of our model texts: the whole model text (title, 主送机关 … 落款), short enough to
+    # show in full, since a 请示's lesson is its whole form
+    whole: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         p = self.passage
@@ -129,6 +132,7 @@ class Hit:
             # present them as a real document
             "origin": p.origin,
             "source_label": ORIGIN_LABELS.get(p.origin, ""),
+            "whole": self.whole,
         }
 
 
@@ -173,6 +177,11 @@ class Retriever:
             if p.position in ("opening", "closing"):
                 key = (p.doc_id, p.position)
                 self._units[key] = self._units[key] + "\n" + p.text if key in self._units else p.text
+        self._wholes: dict[str, str] = {}
+        for doc, idx in self._docs.items():
+            first = passages[idx[0]]
+            if first.origin == "model":
+                self._wholes[doc] = "\n".join([first.title, *(passages[i].text for i in idx)])
         self._own_cache: dict = {}  # writer's text -> own documents / its squashed form
         indptr = np.asarray(lexical.scores["indptr"])
         self._df = np.diff(indptr)
@@ -529,6 +538,7 @@ class Retriever:
                 relevance=relevance.get(i),
                 outline=self._sub_headings.get(i, ()),
                 unit=self._unit_of(self.passages[i]),
+                whole=self._wholes.get(self.passages[i].doc_id, ""),
             )
             for n, i in enumerate(order, start=1)
         ]
