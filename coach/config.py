@@ -37,6 +37,12 @@ def seeds_dir() -> Path:
     return Path(os.environ.get("COACH_SEEDS") or PROJECT_ROOT / "seeds")
 
 
+def model_texts_dir() -> Path:
+    """Model texts in standard form, one per genre, written by the coach's authors (not real documents):
+    indexed with the seeds so a fresh install has a 请示, a 通知 … to show."""
+    return Path(os.environ.get("COACH_MODEL_TEXTS") or PROJECT_ROOT / "coach" / "genres" / "models")
+
+
 def prompts_dir() -> Path:
     return Path(os.environ.get("COACH_PROMPTS") or PROJECT_ROOT / "prompts")
 

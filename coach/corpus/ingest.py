@@ -61,8 +61,16 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestPr
     return files, problems
 
 
-def ingest_file(path: str | Path, doc_id: str | None = None) -> Document:
-    """Read, clean and parse one file; raises ``IngestError``."""
+def ingest_file(path: str | Path, doc_id: str | None = None, *, genre: str | None = None) -> Document:
+    """Read, clean and parse one file; raises ``IngestError``.
+
+    The document and its passages carry a 文种: ``genre`` when given (a known genre name or alias), else the
+    one kept in the file's sidecar (``coach.corpus.meta``), else the one its title or closing names; and an
+    origin (our model text, a shipped seed, the writer's upload) from the folder the file lies in."""
+    from dataclasses import replace
+
+    from coach.corpus.meta import origin_of, resolve_genre
+
     path = Path(path)
     data, text, encoding = load_file(path)
     cleaned = clean_text(text)
@@ -73,6 +81,10 @@ def ingest_file(path: str | Path, doc_id: str | None = None) -> Document:
         raise IngestError(f"文件“{path.name}”里没有可以作为范例的正文段落。", path)
     document.encoding = encoding
     document.sha256 = hashlib.sha256(data).hexdigest()
+    shown_title = document.title or document.passages[0].title
+    document.genre, document.genre_source = resolve_genre(genre, path, shown_title, cleaned)
+    document.origin = origin_of(path)
+    document.passages = [replace(p, genre=document.genre, origin=document.origin) for p in document.passages]
     return document
 
 

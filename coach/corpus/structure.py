@@ -80,8 +80,13 @@ SALUTATION_RE = re.compile(
 )
 #: a sentence starting like this after the last heading begins the closing
 CLOSING_SENTENCE_RE = re.compile(r"(?:同志们[，,！!]|谢谢(?:大家|各位|您)?[！!。.]?$|谢谢)")
-#: a paragraph starting like this after the last heading begins the closing
-CLOSING_PARAGRAPH_RE = re.compile(r"(?:最后[，,]|让我们)")
+#: a paragraph starting like this after the last heading begins the closing: a speech's "最后，" or a
+#: 公文's 结语 ("妥否，请批示。" "特此报告。" "以上意见，请……"), which the 落款 (署名、日期、附注) follows
+CLOSING_PARAGRAPH_RE = re.compile(
+    r"(?:最后[，,]|让我们|妥否|当否|可否|如无不妥|特此|专此|此复|以上(?:意见|报告|请示|通知)|请予(?:批复|函复|审批|支持))"
+)
+#: a 公文's 主送机关 standing on its own line: "××市××局：" "各区县政府办公室，市政府各部门办公室："
+RECIPIENT_LINE_RE = re.compile(r"[^。！？；：:\n]{2,80}[：:]")
 
 
 def cn_number(s: str) -> int | None:
@@ -455,7 +460,8 @@ def _body_start(nodes: list[_Node], paras: list[tuple[int, int]], front_end: int
     if not rest:
         return front_end
     first = rest[0]
-    if SALUTATION_RE.fullmatch(text[max(first[0], front_end) : first[1]]) and len(rest) > 1:
+    line = text[max(first[0], front_end) : first[1]]
+    if (SALUTATION_RE.fullmatch(line) or RECIPIENT_LINE_RE.fullmatch(line)) and len(rest) > 1:
         first = rest[1]
     if first == rest[-1]:
         sents = sentence_spans(text, max(first[0], front_end), first[1])

@@ -11,6 +11,11 @@ from typing import Any
 
 POSITIONS = ("opening", "body", "closing")
 KINDS = ("heading", "paragraph")
+#: "model": a model text written by the coach's authors (coach/genres/models), never a real document;
+#: "seed": the real speeches shipped in seeds/; "upload": the writer's own uploads; "": any other folder
+ORIGINS = ("model", "seed", "upload", "")
+#: what the examples panel says a passage is, by origin
+ORIGIN_LABELS = {"model": "写作教练编写的示范文本", "seed": "自带范文（真实讲话稿）", "upload": "本单位上传的范文", "": ""}
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Passage:
     start: int  # character offsets into the cleaned document text
     end: int
     source: str = ""  # the file the document came from
+    genre: str = ""  # the document's 文种 ("请示", "讲话稿" …; "" unknown): given on upload or detected
+    origin: str = ""  # one of ORIGINS: where the document comes from, so a shown example says what it is
     # the corpus's own errors inside this passage (quick lint at index time), so an example that is shown
     # can mark them: [{start, end, rule, severity, message, suggestion, replacement}], offsets into ``text``
     marks: tuple[dict[str, Any], ...] = field(default=(), compare=False)
@@ -82,6 +89,9 @@ class Document:
     passages: list[Passage] = field(default_factory=list)
     encoding: str = "utf-8"
     sha256: str = ""  # of the raw file bytes
+    genre: str = ""  # 文种 (see Passage.genre)
+    genre_source: str = ""  # "given" (the writer chose it on upload) | "detected" (from title/结语) | ""
+    origin: str = ""  # see ORIGINS
     title_span: tuple[int, int] | None = None  # offsets of the title in ``text`` (None: no title)
     salutation_span: tuple[int, int] | None = None
     front_matter_end: int = 0  # passages start here; before it: title, subtitle, speaker, date lines

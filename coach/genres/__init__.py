@@ -65,27 +65,41 @@ def get_genre(name: str | None) -> Genre | None:
     return None
 
 
-# a title ends with its genre: "关于申请购置办公设备的请示", "在全市……会议上的讲话"
-_TITLE_TAIL = re.compile(r"[的之]?([\u4e00-\u9fff（）]{1,6})\s*$")
+# a title ends with its genre: "关于申请购置办公设备的请示", "在全市……会议上的讲话"; what may follow the genre
+# word and is not part of it: "（试行）" "（征求意见稿）" "（代拟稿）", a closing 书名号 or quotation mark
+_TITLE_TRAILER = re.compile(r"(?:[（(][^（）()]{1,10}[）)]|[》”\"」』\s。])+$")
+_TITLE_LEAD = re.compile(r"^[《“\"「『\s]+")
+#: closing formulas read from a document's last lines (title first: a 报告 that ends "妥否，请批示" is a
+#: 报告式请示, still a 报告 to file; the genre checks say what is wrong with it)
+_CLOSING_CUES = (
+    (re.compile(r"妥否|当否|可否|请批示|请审批|请予审批|特此请示"), "请示"),
+    (re.compile(r"特此函|特此复函|请予函复|函告为盼|此函"), "函"),  # before 批复: "特此复函" holds "此复"
+    (re.compile(r"特此批复|此复"), "批复"),
+    (re.compile(r"特此报告|专此报告"), "报告"),
+    (re.compile(r"特此通报"), "通报"),
+    (re.compile(r"特此通知"), "通知"),
+    (re.compile(r"谢谢大家|谢谢各位|谢谢！"), "讲话稿"),
+)
+#: a speech opens with a salutation on (nearly) its first line
+_SPEECH_OPENING = re.compile(r"^[^\n]{0,60}?(?:同志们|各位领导|各位来宾|各位代表|女士们)[，、,：:]", re.M)
 
 
 def detect_genre(title: str, text: str = "") -> Genre | None:
-    """The genre a document's title names, else what its closing formula suggests; None when unsure."""
-    title = (title or "").strip().rstrip("。")
+    """The genre a document's title names, else what its closing formula (or a speech's salutation)
+    suggests; None when unsure. "关于加强公文管理的意见（试行）" is an 意见, "《关于……的通知》" a 通知."""
+    title = _TITLE_LEAD.sub("", _TITLE_TRAILER.sub("", (title or "").strip()))
     by_length = sorted(((n, g) for g in load_genres() for n in (g.name, *g.aliases)), key=lambda ng: -len(ng[0]))
     for n, g in by_length:
         if title.endswith(n):
             return g
     if re.search(r"讲话|致辞|发言", title):
         return get_genre("讲话稿")
-    tail = (text or "").strip()[-300:]
-    if re.search(r"妥否|当否|请批示|请审批", tail):
-        return get_genre("请示")
-    if re.search(r"特此报告", tail):
-        return get_genre("报告")
-    if re.search(r"特此函|请予函复|特此函复", tail):
-        return get_genre("函")
-    if re.search(r"谢谢大家|谢谢！", tail):
+    body = (text or "").strip()
+    tail = body[-300:]
+    for pattern, name in _CLOSING_CUES:
+        if pattern.search(tail):
+            return get_genre(name)
+    if _SPEECH_OPENING.search(body[:400]):
         return get_genre("讲话稿")
     return None
 

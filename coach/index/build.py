@@ -48,8 +48,13 @@ def uploads_dir() -> Path:
     return config.data_dir() / "corpus"
 
 
+def shipped_corpus_paths() -> list[Path]:
+    """What every install starts with: the seed speeches and our model texts (one per main genre)."""
+    return [p for p in (config.seeds_dir(), config.model_texts_dir()) if p.is_dir()] or [config.seeds_dir()]
+
+
 def default_corpus_paths(include_seeds: bool = True) -> list[Path]:
-    paths = [config.seeds_dir()] if include_seeds else []
+    paths = shipped_corpus_paths() if include_seeds else []
     if uploads_dir().is_dir() and any(uploads_dir().iterdir()):
         paths.append(uploads_dir())
     return paths
@@ -68,12 +73,22 @@ def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
 
 
 def _fingerprint(files: list[Path]) -> list[dict]:
+    """Checksums of the files and of their genre sidecars: changing a file's genre rebuilds the index."""
+    from coach.corpus.meta import sidecar_path
+
     entries = []
     for path in files:
         try:
-            entries.append({"path": str(path.resolve()), "sha256": sha256_file(path), "bytes": path.stat().st_size})
+            entry = {"path": str(path.resolve()), "sha256": sha256_file(path), "bytes": path.stat().st_size}
         except OSError:
-            entries.append({"path": str(path.resolve()), "sha256": "unreadable", "bytes": -1})
+            entry = {"path": str(path.resolve()), "sha256": "unreadable", "bytes": -1}
+        side = sidecar_path(path)
+        if side.is_file():
+            try:
+                entry["meta_sha256"] = sha256_file(side)
+            except OSError:
+                entry["meta_sha256"] = "unreadable"
+        entries.append(entry)
     return entries
 
 
@@ -83,7 +98,8 @@ def _unchanged(folder: Path, model_id: str, fingerprint: list[dict]) -> Manifest
         manifest.verify_files(folder)
     except IndexError_:
         return None
-    same_corpus = manifest.corpus_key() == sorted((e["path"], e["sha256"]) for e in fingerprint)
+    same_corpus = manifest.corpus_key() == sorted((e["path"], e["sha256"], e.get("meta_sha256", ""))
+                                                  for e in fingerprint)
     return manifest if same_corpus and manifest.model_id == model_id else None
 
 
@@ -143,7 +159,7 @@ def build_index(
     if corpus is None:
         paths = default_corpus_paths(include_seeds)
     else:
-        paths = ([config.seeds_dir()] if include_seeds else []) + [Path(p) for p in corpus]
+        paths = (shipped_corpus_paths() if include_seeds else []) + [Path(p) for p in corpus]
     paths = list(dict.fromkeys(Path(p).expanduser().resolve() for p in paths))
     files = corpus_files(paths)
     missing = [str(p) for p in paths if not Path(p).exists()]
@@ -200,8 +216,14 @@ def build_index(
         for entry in fingerprint:
             doc = by_path.get(entry["path"])
             corpus_entries.append(
-                {**entry, "doc_id": doc.doc_id if doc else None, "encoding": doc.encoding if doc else None}
+                {**entry, "doc_id": doc.doc_id if doc else None, "encoding": doc.encoding if doc else None,
+                 "title": (doc.title or (doc.passages[0].title if doc.passages else "")) if doc else None,
+                 "genre": doc.genre if doc else None, "genre_source": doc.genre_source if doc else None,
+                 "origin": doc.origin if doc else None}
             )
+        genres: dict[str, int] = {}
+        for doc in documents:
+            genres[doc.genre or ""] = genres.get(doc.genre or "", 0) + 1
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             model_id=wanted_id,
@@ -212,6 +234,7 @@ def build_index(
             corpus=corpus_entries,
             files=describe_files(staging),
             problems=[{"path": p.path, "message": p.message} for p in problems],
+            genres=genres,
             lexical={"impl": "bm25s", "tokenizer": "jieba.lcut_for_search", "k1": 1.5, "b": 0.75},
             built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             build_seconds=round(time.perf_counter() - started, 3),

@@ -68,10 +68,30 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_search(args: argparse.Namespace) -> int:
     from coach.index import open_retriever
+    from coach.corpus.types import ORIGIN_LABELS
     from coach.index.retriever import ABSENT_MESSAGE
 
+    genre = None
+    if args.genre:
+        from coach.genres import genre_names, get_genre
+
+        known = get_genre(args.genre)
+        if known is None:
+            raise CoachError(f"不认识的文种“{args.genre}”。可以用：{'、'.join(genre_names())}。")
+        genre = known.name
     retriever = open_retriever(args.index, model=args.model, progress=_StageBar() if not args.json else None)
-    results = [retriever.search(q, k=args.k, step=args.step, exclude_docs=args.exclude) for q in args.query]
+    if genre is not None and not retriever.genre_counts().get(genre):
+        message = (f"语料库里还没有{genre}的范文。可以在 管理语料库 上传本单位的{genre}，"
+                   "或用 coach index build --corpus 文件夹 把它加入语料。")
+        if args.json:
+            print(json.dumps([[] for _ in args.query], ensure_ascii=False))
+            print(message, file=sys.stderr)
+            return 0
+        print(message)
+        return 0
+    genres = [genre] if genre else None
+    results = [retriever.search(q, k=args.k, step=args.step, exclude_docs=args.exclude, genres=genres)
+               for q in args.query]
     if args.json:
         print(json.dumps([[h.to_dict() for h in hits] for hits in results], ensure_ascii=False, indent=1))
         return 0
@@ -85,7 +105,9 @@ def _cmd_search(args: argparse.Namespace) -> int:
             print("  （没有找到相关段落）")
         for h in hits:
             path = " › ".join(h.passage.heading_path) or _PLACE.get(h.passage.position, "")
-            print(f"  {h.rank}. [{h.score:.4f}] 《{h.passage.title or h.passage.doc_id}》 {path}")
+            label = ORIGIN_LABELS.get(h.passage.origin, "")
+            tag = f"〔{h.passage.genre}{'·' + label if label else ''}〕" if h.passage.genre or label else ""
+            print(f"  {h.rank}. [{h.score:.4f}] 《{h.passage.title or h.passage.doc_id}》{tag} {path}")
             print(f"     {h.passage.text[:120]}{'…' if len(h.passage.text) > 120 else ''}")
     return 0
 
@@ -156,7 +178,7 @@ def register(subparsers) -> None:
     build.add_argument("--corpus", action="append", metavar="DIR", help="再加入一个语料文件夹（可重复）")
     build.add_argument("--model", metavar="NAME_OR_PATH", help="sentence-transformers 模型名或本地路径")
     build.add_argument("--out", metavar="DIR", help="索引存放的文件夹（默认在数据目录下）")
-    build.add_argument("--no-seeds", action="store_true", help="不包含自带的五篇范文")
+    build.add_argument("--no-seeds", action="store_true", help="不包含自带的五篇范文和示范文本")
     build.add_argument("--force", action="store_true", help="即使没有变化也重新构建")
     build.set_defaults(func=_cmd_build)
     index.set_defaults(func=lambda args: (index.print_help(), 2)[1])
@@ -166,6 +188,7 @@ def register(subparsers) -> None:
     search.add_argument("--json", action="store_true", help="输出 JSON：每个查询一个列表")
     search.add_argument("--step", choices=[s.name for s in STEPS] + [s.key for s in STEPS], help="按步骤筛选段落")
     search.add_argument("--index", metavar="DIR", help="索引文件夹（默认在数据目录下）")
+    search.add_argument("--genre", metavar="文种", help="只返回这一文种的段落（如 请示、通知、讲话稿）")
     search.add_argument("--exclude", action="append", metavar="DOC", help="不返回这篇语料（文档编号或文件名，可重复）")
     search.add_argument("--model", metavar="NAME_OR_PATH", help="查询所用模型（须与建索引的模型一致）")
     search.add_argument("query", nargs="+", metavar="QUERY")

@@ -15,7 +15,8 @@ from typing import Any
 from coach.errors import IndexError_
 
 #: 2: passages carry lint marks, both sides index the heading path with the text
-FORMAT_VERSION = 2
+#: 3: documents and passages carry a 文种 (genre) and an origin (model text / seed / upload)
+FORMAT_VERSION = 3
 MANIFEST_NAME = "manifest.json"
 
 
@@ -39,11 +40,12 @@ class Manifest:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {bytes, sha256}
     problems: list[dict[str, str]] = field(default_factory=list)  # files that could not be ingested
     lexical: dict[str, Any] = field(default_factory=dict)
+    genres: dict[str, int] = field(default_factory=dict)  # 文种 -> documents ("" = not recognised)
     built_at: str = ""
     build_seconds: float = 0.0
 
-    def corpus_key(self) -> list[tuple[str, str]]:
-        return sorted((c["path"], c["sha256"]) for c in self.corpus)
+    def corpus_key(self) -> list[tuple[str, str, str]]:
+        return sorted((c["path"], c["sha256"], c.get("meta_sha256", "")) for c in self.corpus)
 
     def save(self, folder: Path) -> None:
         (folder / MANIFEST_NAME).write_text(

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from coach import config
-from coach.corpus.types import KINDS, POSITIONS, Passage
+from coach.corpus.types import KINDS, ORIGIN_LABELS, POSITIONS, Passage
 from coach.errors import IndexError_
 from coach.index.dense import load_dense_index, search_dense
 from coach.index.lexical import lexical_scores, load_lexical_index
@@ -99,6 +99,9 @@ class Hit:
     # for an opening or closing passage: the speech's whole opening/closing, the unit 立意/成器 learn from
     # (greeting → background → purpose → “讲几点意见”); "" when the passage already is all of it
     unit: str = ""
+    # for a passage of one of our model texts: the whole model text (title, 主送机关 … 落款), short enough to
+    # show in full, since a 请示's lesson is its whole form
+    whole: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         p = self.passage
@@ -124,6 +127,12 @@ class Hit:
             "unit": self.unit,
             # 修容's before/after: the passage with the corpus's own errors corrected (原文 → 修改)
             "corrected": corrected_text(p.text, p.marks),
+            "genre": p.genre,
+            # "model" passages are our own model texts: the UI must show source_label with them, never
+            # present them as a real document
+            "origin": p.origin,
+            "source_label": ORIGIN_LABELS.get(p.origin, ""),
+            "whole": self.whole,
         }
 
 
@@ -155,6 +164,9 @@ class Retriever:
         self.embedder = embedder
         self._positions = np.array([POSITIONS.index(p.position) for p in passages], dtype=np.int8)
         self._kinds = np.array([KINDS.index(p.kind) for p in passages], dtype=np.int8)
+        self._genre_names = sorted({p.genre for p in passages})
+        code = {g: n for n, g in enumerate(self._genre_names)}
+        self._genres = np.array([code[p.genre] for p in passages], dtype=np.int16)
         self._docs: dict[str, list[int]] = {}
         for i, p in enumerate(passages):
             self._docs.setdefault(p.doc_id, []).append(i)
@@ -165,6 +177,11 @@ class Retriever:
             if p.position in ("opening", "closing"):
                 key = (p.doc_id, p.position)
                 self._units[key] = self._units[key] + "\n" + p.text if key in self._units else p.text
+        self._wholes: dict[str, str] = {}
+        for doc, idx in self._docs.items():
+            first = passages[idx[0]]
+            if first.origin == "model":
+                self._wholes[doc] = "\n".join([first.title, *(passages[i].text for i in idx)])
         self._own_cache: dict = {}  # writer's text -> own documents / its squashed form
         indptr = np.asarray(lexical.scores["indptr"])
         self._df = np.diff(indptr)
@@ -236,10 +253,21 @@ class Retriever:
 
     # --- search -------------------------------------------------------------------------------
 
-    def _mask(self, positions, kinds) -> np.ndarray | None:
-        if positions is None and kinds is None:
+    def genre_counts(self) -> dict[str, int]:
+        """文种 -> how many documents of it the corpus holds ("" = documents whose genre is unknown)."""
+        out: dict[str, int] = {}
+        for idx in self._docs.values():
+            g = self.passages[idx[0]].genre
+            out[g] = out.get(g, 0) + 1
+        return out
+
+    def _mask(self, positions, kinds, genres=None) -> np.ndarray | None:
+        if positions is None and kinds is None and genres is None:
             return None
         mask = np.ones(len(self.passages), dtype=bool)
+        if genres is not None:
+            wanted = [n for n, g in enumerate(self._genre_names) if g in set(genres)]
+            mask &= np.isin(self._genres, wanted)
         if positions is not None:
             mask &= np.isin(self._positions, [POSITIONS.index(p) for p in positions if p in POSITIONS])
         if kinds is not None:
@@ -398,6 +426,7 @@ class Retriever:
         exclude_docs: tuple[str, ...] | list[str] | None = None,
         exclude_text: str | None = None,
         floor: float | None = None,
+        genres: tuple[str, ...] | list[str] | None = None,
     ) -> Hits:
         """The ``k`` best passages for ``query``; ``step`` (key or 立意/搭骨/…) applies that step's scope.
 
@@ -405,7 +434,8 @@ class Retriever:
         - ``exclude_text``: the writer's text: corpus documents it is made of are left out (``own_documents``),
           and so is any passage it contains;
         - ``floor``: relevance floor (default RELEVANCE_FLOOR, 0 turns it off). Below it a passage is not
-          returned; when nothing reaches it the result's ``absent`` is True.
+          returned; when nothing reaches it the result's ``absent`` is True;
+        - ``genres``: only passages of documents of these 文种 (canonical names, see coach.genres).
 
         A heading-only passage is folded into the first paragraph under it (that paragraph is matched with
         its heading path, so it carries the heading's words) unless the scope asks for headings only.
@@ -422,7 +452,7 @@ class Retriever:
             scope = get_step(step).scope
             positions = positions if positions is not None else scope.positions
             kinds = kinds if kinds is not None else scope.kinds
-        mask = self._mask(positions, kinds)
+        mask = self._mask(positions, kinds, genres)
         excluded = self._excluded(exclude_docs, exclude_text)
         if excluded:
             mask = np.ones(len(self.passages), dtype=bool) if mask is None else mask.copy()
@@ -508,6 +538,7 @@ class Retriever:
                 relevance=relevance.get(i),
                 outline=self._sub_headings.get(i, ()),
                 unit=self._unit_of(self.passages[i]),
+                whole=self._wholes.get(self.passages[i].doc_id, ""),
             )
             for n, i in enumerate(order, start=1)
         ]

@@ -76,24 +76,105 @@ def index_key(folder: Path | None = None) -> str:
     return "" if manifest is None else f"{Path(folder or index_dir())}@{manifest.built_at}"
 
 
-def search(retriever: Any, query: str, step: str, k: int = 4, own_text: str = "") -> list[dict[str, Any]]:
+def search(retriever: Any, query: str, step: str, k: int = 4, own_text: str = "",
+           genre: str | None = None) -> list[dict[str, Any]]:
     """Example passages for ``query`` in ``step``'s scope, as plain dicts (Hit.to_dict(): each carries
     ``position``, ``heading_path`` and ``marks``, the corpus's own errors in its text). ``own_text`` is the
     writer's text: the speech it was made from (the sample's seed) and passages of it are never shown."""
-    return find_examples(retriever, query, step, k, own_text)["hits"]
+    return find_examples(retriever, query, step, k, own_text, genre=genre)["hits"]
 
 
-def find_examples(retriever: Any, query: str, step: str, k: int = 4, own_text: str = "") -> dict[str, Any]:
-    """``{"hits": [...], "absent": bool, "message": str, ...}``: ``absent`` is True when nothing in the
-    corpus is close enough; the app should then show ``message`` (语料库里没有相近的范文，可以在 管理语料库
-    上传) instead of weak passages."""
-    if not query.strip():
-        return {"hits": [], "absent": False, "message": "", "dropped": 0, "floor": None, "excluded_docs": []}
-    result = retriever.search(query, k=k, step=step, exclude_text=own_text or None)
+#: what ``find_examples`` says when the project's genre is missing from the corpus or nothing of it is close
+GENRE_MESSAGES = {
+    "form": "语料库里没有内容相近的{genre}，下面是{genre}范文的写法，可以借鉴结构和用语",
+    "form-unasked": "下面是{genre}范文的写法，可以借鉴结构和用语",
+    "borrowed": "语料库里还没有{genre}的范文，下面是{others}里可借鉴的写法；可以在 管理语料库 上传本单位的{genre}",
+    "missing": "语料库里还没有{genre}的范文，也没有可借鉴的相近段落；可以在 管理语料库 上传本单位的{genre}",
+}
+
+
+def _empty_result() -> dict[str, Any]:
+    return {"hits": [], "absent": False, "message": "", "dropped": 0, "floor": None, "excluded_docs": [],
+            "genre": "", "genre_status": "", "borrowed_from": []}
+
+
+def _as_result(result: Any) -> dict[str, Any]:
     if hasattr(result, "to_dict"):
-        return result.to_dict()
-    return {"hits": [h.to_dict() for h in result], "absent": False, "message": "", "dropped": 0,
-            "floor": None, "excluded_docs": []}
+        out = result.to_dict()
+    else:
+        out = {**_empty_result(), "hits": [h.to_dict() for h in result]}
+    out.setdefault("genre", "")
+    out.setdefault("genre_status", "")
+    out.setdefault("borrowed_from", [])
+    return out
+
+
+def find_examples(retriever: Any, query: str, step: str, k: int = 4, own_text: str = "",
+                  genre: str | None = None) -> dict[str, Any]:
+    """Example passages for the step, honest about what the corpus holds.
+
+    Returns ``{"hits": [...], "absent", "message", "genre", "genre_status", "borrowed_from", ...}``; every hit
+    carries ``genre``, ``origin`` and ``source_label`` ("写作教练编写的示范文本" for our model texts, which
+    must be shown with it). ``absent`` is True when nothing is shown; ``message`` (natural Chinese, "" when
+    there is nothing to say) goes above the hits. With the project's ``genre``:
+
+    - ``genre_status == "match"``: passages of documents of that genre close to the query;
+    - ``"form"``: the corpus has the genre but nothing of it close to the query (or in the step's scope):
+      its passages are shown for their form, and ``message`` says so;
+    - ``"borrowed"``: the corpus has no document of the genre; the hits are close passages of other genres
+      (same family first: 法定公文 for a 法定公文), ``borrowed_from`` names them and ``message`` says
+      "语料库里还没有请示的范文，下面是讲话稿里可借鉴的写法；可以在 管理语料库 上传本单位的请示";
+    - ``"missing"``: no genre and nothing close either: no hits, ``absent`` True, ``message`` offers the upload.
+
+    Without a genre (or one the coach does not know) ``genre_status`` is "" and the search is as before:
+    ``absent`` with ``message`` 语料库里没有相近的范文，可以在 管理语料库 上传.
+    """
+    from coach.genres import get_genre
+
+    known = get_genre(genre) if genre else None
+    counts = retriever.genre_counts() if known is not None and hasattr(retriever, "genre_counts") else None
+    if counts is None:
+        if not query.strip():
+            return _empty_result()
+        return _as_result(retriever.search(query, k=k, step=step, exclude_text=own_text or None))
+
+    name = known.name
+    # a writer who asks nothing yet (empty 立意) still gets the genre's own examples: the genre is the query
+    asked = bool(query.strip())
+    query = query.strip() or name
+    own = own_text or None
+
+    def found(result, status: str, borrowed: tuple[str, ...] = ()) -> dict[str, Any]:
+        out = _as_result(result)
+        out.update(genre=name, genre_status=status, borrowed_from=list(borrowed), absent=not out["hits"])
+        key = status if asked or status != "form" else "form-unasked"
+        out["message"] = GENRE_MESSAGES[key].format(genre=name, others="、".join(borrowed)) \
+            if key in GENRE_MESSAGES else ""
+        return out
+
+    if counts.get(name):
+        close = retriever.search(query, k=k, step=step, exclude_text=own, genres=[name])
+        if close:
+            return found(close, "match")
+        # the genre is there but nothing of it is close: for a 请示 the form is the lesson, so show it anyway
+        for scope in (step, None):
+            form = retriever.search(query, k=k, step=scope, exclude_text=own, genres=[name], floor=0)
+            if form:
+                return found(form, "form")
+    from coach.genres import load_genres
+
+    family = {g.name for g in load_genres() if g.family == known.family}
+    others = [g for g in counts if g != name]
+    for pool in ([g for g in others if g in family], others):
+        if not pool:
+            continue
+        hits = retriever.search(query, k=k, step=step, exclude_text=own, genres=pool)
+        if hits:
+            borrowed = tuple(dict.fromkeys(h.passage.genre or "其他范文" for h in hits))
+            return found(hits, "borrowed", borrowed)
+    out = found([], "missing")
+    out["absent"] = True
+    return out
 
 
 def check_embedder(retriever: Any | None):
