@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from coach.coaching.resources import CoachingData, FaqEntry
 
-_QUESTION_CUE = re.compile(r"[?？吗呢]|怎么|如何|是否|能不能|可不可以|哪个|什么")
+QUESTION_CUE = re.compile(r"[?？吗呢]|怎么|如何|是否|能不能|可不可以|哪个|什么")
 _PUNCT = re.compile(r"[\s，。！？、；：“”‘’（）《》【】,.!?;:()\[\]\"'…—-]+")
 
 
@@ -21,6 +21,9 @@ class Route:
     scores: dict[str, float]
     topic: str  # the message minus intent words and stopwords: what it is about
     faq: tuple[tuple[FaqEntry, float], ...] = ()  # FAQ entries the message mentions, best first
+    genre: str = ""  # the genre the turn is about: the one the message names, else the project's
+    named_genre: str = ""  # the genre the message itself names ("请示的结尾怎么写？")
+    how: str = "patterns"  # "patterns" (regexes only) or "meaning" (example phrasings too, coach.coaching.meaning)
 
 
 def faq_matches(data: CoachingData, message: str) -> list[tuple[FaqEntry, float]]:
@@ -64,7 +67,7 @@ def route(data: CoachingData, message: str) -> Route:
         if score:
             scores[intent.id] = score
     faq = faq_matches(data, message)
-    if faq and _QUESTION_CUE.search(message):
+    if faq and QUESTION_CUE.search(message):
         scores["rule"] = scores.get("rule", 0.0) + data.faq_bonus * min(len(faq), 2)
     order = {intent.id: n for n, intent in enumerate(data.intents)}
     if scores:
