@@ -43,6 +43,8 @@ FAQ_STRONG = 0.55
 GENRE_NAMED_BONUS = 0.15
 GENRE_PROJECT_BONUS = 0.06
 STEP_BONUS = 0.04
+#: pattern points from which the writer has named what they want (范文, 范本: weight 3 in intents.yaml)
+EXPLICIT_EXAMPLES = 3.0
 KEYWORD_POINT = 0.05  # per keyword point (1 + 0.25 per extra character), capped
 KEYWORD_CAP = 0.25
 
@@ -138,7 +140,7 @@ class MeaningRouter:
     def route(self, message: str, step: str | None = None, genre: str = "") -> Route:
         """``step``: the step key the writer is at; ``genre``: the project's genre ("" when not chosen)."""
         message = (message or "").strip()[:MAX_ROUTED_CHARS]
-        base = route(self.data, message)  # pattern scores and the topic
+        base = route(self.data, message, genre)  # pattern scores and the topic
         if not message:
             return replace(base, genre=genre, how="meaning")
         named = named_genre(message)
@@ -161,7 +163,9 @@ class MeaningRouter:
         if faq and ASKING.search(message):
             top = faq[0][1]
             scores["rule"] = scores.get("rule", 0.0) + MEANING_WEIGHT * top
-            if top >= FAQ_STRONG:
+            # a writer who names 范文 / 范本 wants one, even about a genre the FAQ explains
+            explicit = base.scores.get("examples", 0.0) >= EXPLICIT_EXAMPLES
+            if top >= FAQ_STRONG and not explicit:
                 scores["rule"] += MEANING_WEIGHT * (top - FAQ_STRONG) * 2
         unknown = MEANING_WEIGHT * meaning.get("unknown", 0.0)
         order = {intent.id: n for n, intent in enumerate(self.data.intents)}

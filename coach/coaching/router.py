@@ -26,10 +26,13 @@ class Route:
     how: str = "patterns"  # "patterns" (regexes only) or "meaning" (example phrasings too, coach.coaching.meaning)
 
 
-def faq_matches(data: CoachingData, message: str) -> list[tuple[FaqEntry, float]]:
-    """FAQ entries whose keywords occur in the message; a longer keyword counts more."""
+def faq_matches(data: CoachingData, message: str, genre: str = "") -> list[tuple[FaqEntry, float]]:
+    """FAQ entries whose keywords occur in the message; a longer keyword counts more. With ``genre`` (the
+    project's), an entry about other genres only counts when the message names one of them."""
     scored = []
     for entry in data.faq:
+        if genre and entry.genres and genre not in entry.genres and not any(g in message for g in entry.genres):
+            continue
         score = sum(1.0 + 0.25 * (len(k) - 1) for k in entry.keywords if k and k.lower() in message.lower())
         if score:
             scored.append((entry, score))
@@ -53,7 +56,8 @@ def topic_of(data: CoachingData, message: str, matched: list[re.Pattern[str]]) -
 MAX_ROUTED_CHARS = 500
 
 
-def route(data: CoachingData, message: str) -> Route:
+def route(data: CoachingData, message: str, genre: str = "") -> Route:
+    """Route by the patterns (and FAQ keywords). ``genre``: the project's genre, "" when not chosen."""
     message = (message or "").strip()[:MAX_ROUTED_CHARS]
     scores: dict[str, float] = {}
     matched: list[re.Pattern[str]] = []
@@ -66,7 +70,7 @@ def route(data: CoachingData, message: str) -> Route:
                 matched.append(pattern)
         if score:
             scores[intent.id] = score
-    faq = faq_matches(data, message)
+    faq = faq_matches(data, message, genre)
     if faq and QUESTION_CUE.search(message):
         scores["rule"] = scores.get("rule", 0.0) + data.faq_bonus * min(len(faq), 2)
     order = {intent.id: n for n, intent in enumerate(data.intents)}
@@ -74,4 +78,4 @@ def route(data: CoachingData, message: str) -> Route:
         intent = min(scores, key=lambda i: (-scores[i], order.get(i, len(order))))
     else:
         intent = "unknown"
-    return Route(intent=intent, scores=scores, topic=topic_of(data, message, matched), faq=tuple(faq))
+    return Route(intent=intent, scores=scores, topic=topic_of(data, message, matched), faq=tuple(faq), genre=genre)
