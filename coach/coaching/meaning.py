@@ -37,6 +37,9 @@ COSINE_SHARE = 0.6
 UNKNOWN_BELOW = 0.30
 #: an FAQ entry is a candidate answer from this score on (similarity points + keyword points)
 FAQ_MIN = 0.45
+#: an FAQ entry's closeness counts for "rule" above FAQ_BASE, FAQ_WEIGHT points per unit
+FAQ_BASE = 0.42
+FAQ_WEIGHT = 10.0
 #: a question this close to an FAQ entry is a rule question even when a pattern says "examples"
 FAQ_STRONG = 0.55
 #: genre: an entry about the genre the writer names / the project's genre gains, one about another loses
@@ -162,7 +165,9 @@ class MeaningRouter:
             scores[intent.id] = score
         if faq and ASKING.search(message):
             top = faq[0][1]
-            scores["rule"] = scores.get("rule", 0.0) + MEANING_WEIGHT * top
+            # a near miss ("结尾怎么写" ~ "文号怎么写": only the question words shared) adds little,
+            # a close entry a lot
+            scores["rule"] = scores.get("rule", 0.0) + FAQ_WEIGHT * max(0.0, top - FAQ_BASE)
             # a writer who names 范文 / 范本 wants one, even about a genre the FAQ explains
             explicit = base.scores.get("examples", 0.0) >= EXPLICIT_EXAMPLES
             if top >= FAQ_STRONG and not explicit:
