@@ -30,13 +30,12 @@ from coach.coaching.types import CoachReply, CoachTurn, ReplyExtras, SuggestedEd
 from coach.errors import CoachError
 from coach.findings import Finding
 from coach.project import Project
-from coach.genres import genres_in, missing_genre_note, named_genre
-from coach.genres import get_genre
 from coach.steps import STEPS, Step, get_step
-from coach.text.vocabulary import SEVERITY_LABELS, SEVERITY_ORDER
 
 log = logging.getLogger(__name__)
 
+SEVERITY_LABEL = {"error": "错误", "warning": "提醒", "info": "建议"}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 EXAMPLE_COUNT = 3
 TOP_FINDINGS = 3
 
@@ -156,7 +155,10 @@ class OfflineCoach:
       ``retriever_factory`` opens one on first need (default: ``coach.index.open_retriever()``);
     - ``rule_finder``: ``find_rules(query) -> list[Rule]`` (default: ``coach.lint.find_rules``);
     - ``linter``: ``lint(text, genre=None) -> list[Finding]`` (default: ``coach.lint.lint``);
-    - ``data``: the coaching files (default: read from ``prompts/``).
+    - ``data``: the coaching files (default: read from ``prompts/``);
+    - ``encoder``: the embedding model routing by meaning uses (``coach.coaching.meaning``); default: the
+      retriever's own model (``retriever.embedder``), so the coach and the examples share one model. Without
+      one the coach routes by the patterns of ``prompts/intents.yaml`` alone.
     """
 
     name = "offline"
@@ -169,14 +171,18 @@ class OfflineCoach:
         rule_finder: Callable[[str], list[Any]] | None = None,
         linter: Callable[..., list[Finding]] | None = None,
         data: CoachingData | None = None,
+        encoder: Any | None = None,
     ) -> None:
         self._retriever = retriever
-        self._corpus_genres: set[str] | None = None
         self._retriever_factory = retriever_factory
         self._retriever_error: str | None = None
         self.rule_finder = rule_finder if rule_finder is not None else _default_rule_finder()
         self.linter = linter if linter is not None else _default_linter()
         self.data = data if data is not None else load_coaching_data()
+        self._encoder = encoder
+        self._meaning: Any | None = None
+        self._meaning_failed = False
+        self._corpus_genres: set[str] | None = None
 
     # -- shared with the LLM coach ---------------------------------------------------------------
     @property
@@ -188,6 +194,54 @@ class OfflineCoach:
                 log.warning("retriever unavailable: %s", type(exc).__name__)
                 self._retriever_error = user_message(exc)
         return self._retriever
+
+    @property
+    def meaning(self) -> Any | None:
+        """The router by meaning, built on first use from the encoder; None without one (patterns only)."""
+        if self._meaning is None and not self._meaning_failed:
+            encoder = self._encoder
+            if encoder is None and (self._retriever is not None or self._retriever_factory is not None):
+                encoder = getattr(self.retriever, "embedder", None)
+            if encoder is None or not callable(getattr(encoder, "encode", None)):
+                return None
+            try:
+                from coach.coaching.meaning import MeaningRouter
+
+                self._meaning = MeaningRouter(self.data, encoder)
+            except Exception as exc:  # a broken model must not stop the coach: the patterns still route
+                log.warning("routing by meaning unavailable: %s", type(exc).__name__)
+                self._meaning_failed = True
+        return self._meaning
+
+    def route(self, message: str, step: Step, genre: str = "") -> Route:
+        meaning = self.meaning
+        if meaning is not None:
+            return meaning.route(message, step=step.name, genre=genre)
+        return route(self.data, message, genre=genre)
+
+    def corpus_genres(self) -> set[str] | None:
+        """The genres the example corpus holds (from each document's genre or title); None when unknown."""
+        if self._corpus_genres is None:
+            passages = getattr(self.retriever, "passages", None)
+            if not passages:
+                return None
+            from coach.genres import detect_genre
+
+            found: set[str] = set()
+            seen: set[str] = set()
+            for p in passages:
+                doc = getattr(p, "doc_id", "")
+                if doc in seen:
+                    continue
+                seen.add(doc)
+                name = getattr(p, "genre", "") or ""
+                if not name:
+                    g = detect_genre(getattr(p, "title", "") or "")
+                    name = g.name if g else ""
+                if name:
+                    found.add(name)
+            self._corpus_genres = found
+        return self._corpus_genres
 
     def retrieve(self, step: Step, project: Project, focus: Focus, topic: str, message: str, k: int,
                  floor: float | None = None) -> tuple[list[Any], str | None]:
@@ -234,7 +288,7 @@ class OfflineCoach:
                need_findings: bool | None = None) -> Gathered:
         step = turn.step
         assert isinstance(step, Step)
-        r = route(self.data, turn.message)
+        r = self.route(turn.message, step, genre=turn.project.brief.genre.strip())
         focus = resolve_focus(turn.project, step.key, turn.message, turn.focus)
         g = Gathered(step=step, route=r, focus=focus)
         if need_hits if need_hits is not None else r.intent in ("examples", "method"):
@@ -305,42 +359,118 @@ class OfflineCoach:
         return f"**下一步：** {md_escape(line)}"
 
     # -- intents -----------------------------------------------------------------------------------
-    def corpus_genres(self) -> set[str]:
-        """The genres the corpus holds (from its documents' titles), once per retriever."""
-        if self._corpus_genres is None:
-            passages = getattr(self.retriever, "passages", None) or []
-            self._corpus_genres = genres_in({getattr(p, "title", "") for p in passages})
-        return self._corpus_genres
-
-    def _missing_genre(self, turn: CoachTurn) -> str | None:
-        """The genre asked about (named in the message, else the project's) when the corpus holds none of it."""
-        genre = named_genre(turn.message) or get_genre(turn.project.brief.genre)
-        if genre is None or self.retriever is None or genre.name in self.corpus_genres():
-            return None
-        return genre.name
-
     def _examples(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
         bank = self.data.banks[g.step.key]
         out = [self._anchor(turn, g)]
-        missing = self._missing_genre(turn)
-        if not g.hits:
-            if missing:
-                out.append(md_escape(missing_genre_note(missing, self.corpus_genres(), with_passages=False)))
-            else:
-                about = "".join(g.route.topic.split()) or g.focus.label
-                why = g.problems[0] if g.problems else f"例文库里没有和「{about}」相近的范文"
-                out.append(md_escape(why) + "。可以换个说法，比如说出你想写的主题词，再让我找一次；"
-                           "本单位有同类文稿的，可以在“管理语料库”上传。")
+        genre_note = self._missing_genre_note(g)
+        topic = self._topic_phrases(turn.message, g)
+        hits = g.hits
+        if topic and not g.problems:
+            hits = self._on_topic(turn, g, topic)
+            if not hits:
+                # say so plainly: weak passages about something else are not "相近的" examples
+                shown = "、".join(f"「{md_escape(t)}」" for t in topic)
+                held = self._corpus_summary()
+                out.append(f"语料库里没有关于{shown}的范文{held}。与其拿不相干的段落凑数，不如在“管理语料库”"
+                           f"上传本单位{shown}方面的稿子，上传后我就能从里面找例文。")
+                if genre_note:
+                    out.append(genre_note)
+                out.append(self._next_line(turn, g, extras))
+                return out
+            g.hits = hits
+        if not hits:
+            why = g.problems[0] if g.problems else f"例文库里没有找到和「{g.focus.label}」相近的段落"
+            out.append(md_escape(why) + "。可以换个说法，比如说出你想写的主题词，再让我找一次；"
+                       "语料库里没有同类的范文时，可以在“管理语料库”上传。")
+            if genre_note:
+                out.append(genre_note)
             out.append(self._next_line(turn, g, extras))
             return out
-        if missing:  # honest: these are speeches, shown for their wording, not as models of the genre
-            out.append(md_escape(missing_genre_note(missing, self.corpus_genres())))
-        intro = (bank.examples_intro or "下面是例文库里和「{focus}」相近的{n}段例文。")
-        intro = intro.replace("{n}", str(len(g.hits))).replace("{focus}", g.focus.label)
-        out.append(f"{md_escape(intro)}{md_escape(bank.examples_hint)}")
+        if genre_note:
+            out.append(genre_note)
+            out.append(f"下面{len(hits)}段来自现有语料，只能借鉴写法（怎样交代缘由、怎样把话说得具体），不是范文：")
+        else:
+            intro = (bank.examples_intro or "下面是例文库里和「{focus}」相近的{n}段例文。")
+            intro = intro.replace("{n}", str(len(hits))).replace("{focus}", "、".join(topic) or g.focus.label)
+            out.append(f"{md_escape(intro)}{md_escape(bank.examples_hint)}")
         out.extend(self._show_passages(g, extras))
         out.append(self._next_line(turn, g, extras, lead="对照例文，想一想"))
         return out
+
+    def _about_genre(self, g: Gathered) -> str:
+        return g.route.named_genre or g.route.genre
+
+    def _missing_genre_note(self, g: Gathered) -> str:
+        """When the writer's genre is not in the corpus: say so, and what is still useful."""
+        genre = self._about_genre(g)
+        held = self.corpus_genres()
+        if not genre or held is None or genre in held:
+            return ""
+        from coach.genres import get_genre
+
+        info = get_genre(genre)
+        if info is None:
+            return ""
+        have = "、".join(sorted(held)) or "其他文种"
+        note = f"语料库里还没有{genre}的范文（现有的是{have}），可以在“管理语料库”上传本单位的{genre}。"
+        try:
+            from coach.genres import structure as genre_structure
+
+            s = genre_structure.structure(genre)
+        except Exception:  # the structure data is optional for this note
+            s = None
+        if s is not None and s.parts:
+            note += f"{genre}的标准结构是{s.parts_text()}，可以先照它列提纲。"
+        return md_escape(note)
+
+    def _corpus_summary(self) -> str:
+        held = self.corpus_genres()
+        if not held:
+            return ""
+        return f"（现有的范文是{'、'.join(sorted(held))}）"
+
+    def _topic_phrases(self, message: str, g: Gathered) -> list[str]:
+        """What the writer wants examples about ("安全生产方面的范文" -> ["安全生产"]): the message's words
+        minus intent words, function words, generic words and genre names; neighbouring words are kept
+        together, since jieba cuts 安全生产 into 安全 / 生产 and a passage about 地区生产总值 is not about it."""
+        if not message.strip():
+            return []
+        import jieba
+        from coach.genres import load_genres
+
+        skip = set(self.data.stopwords) | set(self.data.topic_generic)
+        skip |= {n for gen in load_genres() for n in (gen.name, *gen.aliases)}
+        skip |= {g.step.name, g.focus.label}
+        text = message
+        for intent in self.data.intents:
+            if intent.id == "examples":
+                for pattern in intent.patterns:
+                    text = pattern.sub(" ", text)
+        phrases, current = [], ""
+        for word in jieba.lcut(text):
+            w = word.strip()
+            if not w or not re.match(r"^[\u4e00-\u9fffA-Za-z0-9]+$", w) or w in skip:
+                if len(current) >= 2:
+                    phrases.append(current)
+                current = ""
+                continue
+            current += w
+        if len(current) >= 2:
+            phrases.append(current)
+        return list(dict.fromkeys(phrases))
+
+    def _on_topic(self, turn: CoachTurn, g: Gathered, topic: list[str]) -> list[Any]:
+        """Passages that are about the topic the writer named: searched for the topic itself, and holding it."""
+        hits, problem = self.retrieve(g.step, turn.project, g.focus, " ".join(topic), turn.message, EXAMPLE_COUNT + 3)
+        if problem:
+            return []
+        keep = []
+        for h in hits:
+            p = h.passage
+            where = "\n".join([getattr(p, "title", "") or "", *(getattr(p, "heading_path", ()) or ()), p.text])
+            if any(t in where for t in topic):
+                keep.append(h)
+        return keep[:EXAMPLE_COUNT]
 
     def _show_passages(self, g: Gathered, extras: ReplyExtras) -> list[str]:
         out = []
@@ -381,8 +511,8 @@ class OfflineCoach:
         by_rule: dict[str, list[Finding]] = {}
         for f in findings:
             by_rule.setdefault(f.rule, []).append(f)
-        counts = {sev: sum(1 for f in findings if f.severity == sev) for sev in SEVERITY_LABELS}
-        summary = "、".join(f"{n}处{SEVERITY_LABELS[s]}" for s, n in counts.items() if n)
+        counts = {sev: sum(1 for f in findings if f.severity == sev) for sev in SEVERITY_LABEL}
+        summary = "、".join(f"{n}处{SEVERITY_LABEL[s]}" for s, n in counts.items() if n)
         top = list(by_rule.values())[:TOP_FINDINGS]
         kinds = f"，分属{len(by_rule)}类" if len(by_rule) > 1 else ""
         lead = f"先看最要紧的{len(top)}类：" if len(by_rule) > len(top) or len(top) > 1 else "具体是："
@@ -392,7 +522,7 @@ class OfflineCoach:
             f = group[0]
             extras.findings.append(f.to_dict())
             times = f"，共{len(group)}处" if len(group) > 1 else ""
-            line = f"{i}. **{md_escape(f.message)}**（{SEVERITY_LABELS.get(f.severity, f.severity)}{times}）"
+            line = f"{i}. **{md_escape(f.message)}**（{SEVERITY_LABEL.get(f.severity, f.severity)}{times}）"
             excerpt = finding_excerpt(turn.project, g.step.key, f)
             line += f"——你写的{q(excerpt, 60)}。" if excerpt else "。"
             if f.suggestion:
@@ -449,10 +579,11 @@ class OfflineCoach:
         entries: list[FaqEntry] = []
         if g.route.faq:
             best = g.route.faq[0][1]
-            entries = [e for e, s in g.route.faq if s >= best * 0.75][:2]
+            close = (lambda s: s >= best - 0.06) if g.route.how == "meaning" else (lambda s: s >= best * 0.75)
+            entries = [e for e, s in g.route.faq if close(s)][:2]
         rules = self._rules_for(turn.message, list(g.route.faq))
         if not entries and not rules:
-            return self._unknown(turn, g, extras, lead="这条规则我的资料里还没有收录。")
+            return self._unknown(turn, g, extras, lead=f"你问的是{q(turn.message, 40)}。这条规则我的资料里还没有收录。")
         out: list[str] = []
         for e in entries:
             extras.rules.append(e.id)
@@ -486,7 +617,9 @@ class OfflineCoach:
         return out
 
     def _tie_rule_to_text(self, turn: CoachTurn, g: Gathered, entries: list[FaqEntry], rules: list[Any]) -> str:
-        words = [w for e in entries for w in (e.check_words or e.keywords)]
+        # the words to look for in the writer's text: the entry's own check words, else its short keywords
+        # (a keyword like "数据应该怎么用" is a way of asking, not a word of the draft)
+        words = [w for e in entries for w in (e.check_words or [k for k in e.keywords if 2 <= len(k) <= 3])]
         for r in rules:
             words.extend(w for w in (getattr(r, "words", None) or {}) if w)
         project = turn.project
@@ -513,11 +646,18 @@ class OfflineCoach:
 
     def _ghostwrite(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
         return [
-            "我是教练，不替你写全文——稿子得是你自己想清楚、写出来的，讲的人才有底气，改的人才知道改什么。"
+            "我是教练，不替你写全文——稿子得是你自己想清楚、写出来的，"
+            f"{self._owner_phrase(turn)}才有底气，改的人才知道改什么。"
             "我们一步一步来，每一步我都可以给你看例文、帮你检查、回答规范问题。",
             self._anchor(turn, g),
             self._next_line(turn, g, extras, lead="先从这个问题开始"),
         ]
+
+    def _owner_phrase(self, turn: CoachTurn) -> str:
+        from coach.genres import get_genre
+
+        g = get_genre(turn.project.brief.genre)
+        return "讲的人" if g is None or g.is_speech else "发文的单位"
 
     def _rewrite(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
         focus = g.focus
@@ -587,6 +727,8 @@ class OfflineCoach:
 
     def _unknown(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras, lead: str = "") -> list[str]:
         if not lead:
-            lead = "你还没有输入问题。" if not turn.message.strip() else "这句话我没能对上我会做的事。"
+            # quote the writer: two different questions never get the same canned reply
+            lead = ("你还没有输入问题。" if not turn.message.strip()
+                    else f"你说的是{q(turn.message, 40)}，这句话我没能对上我会做的事。")
         return self._help(turn, g, extras, lead=lead)
 

@@ -27,6 +27,7 @@ class Intent:
     weight: float = 1.0
     pattern_weights: tuple[float | None, ...] = ()  # per pattern; None = the intent's weight
     llm_task: str = ""  # what the LLM is asked to do this turn ({focus} = the part being written)
+    examples: tuple[str, ...] = ()  # example phrasings, for routing by meaning (coach.coaching.meaning)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ class FaqEntry:
     wrong: tuple[str, ...] = ()
     basis: str = ""
     check_words: tuple[str, ...] = ()
+    asks: tuple[str, ...] = ()  # other ways writers ask this, for routing by meaning
+    genres: tuple[str, ...] = ()  # the genres the entry is about (请示的结尾 -> [请示]); () = any
+    steps: tuple[str, ...] = ()  # step names (立意、搭骨 …) where the question usually comes up
+
+    def about_genre(self, genre: str) -> bool:
+        return not self.genres or genre in self.genres
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,8 @@ class CoachingData:
     stopwords: frozenset[str]
     help_lines: tuple[str, ...]
     unknown_llm_task: str
+    unknown_examples: tuple[str, ...]
+    topic_generic: frozenset[str]
     faq: tuple[FaqEntry, ...]
     banks: dict[str, QuestionBank]
     system_prompts: dict[str, str]  # step key -> template text (step file + shared rules)
@@ -135,6 +144,7 @@ def _load_intents(path: Path) -> dict[str, Any]:
             weight=float(item.get("weight", 1)),
             pattern_weights=tuple(w for _, w in compiled),
             llm_task=item.get("llm_task", ""),
+            examples=_tuple(item.get("examples")),
         ))
     filters = tuple(
         RetrievalFilter(
@@ -151,6 +161,8 @@ def _load_intents(path: Path) -> dict[str, Any]:
         "stopwords": frozenset(_tuple(data.get("stopwords"))),
         "help_lines": _tuple(data.get("help_lines")),
         "unknown_llm_task": data.get("unknown_llm_task", ""),
+        "unknown_examples": _tuple(data.get("unknown_examples")),
+        "topic_generic": frozenset(_tuple(data.get("topic_generic"))),
     }
 
 
@@ -175,6 +187,9 @@ def _load_faq(path: Path) -> tuple[FaqEntry, ...]:
             wrong=_tuple(e.get("wrong")),
             basis=e.get("basis", ""),
             check_words=_tuple(e.get("check_words")),
+            asks=_tuple(e.get("asks")),
+            genres=_tuple(e.get("genres")),
+            steps=_tuple(e.get("steps")),
         )
         for e in data.get("entries") or ()
     )

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from coach.coaching.resources import CoachingData, FaqEntry
 
-# a question, however it is phrased: 吗/呢, 怎么/如何, 哪/啥/什么, “A还是B”, “有啥不一样”, “对不对”, 几个/多少
-_QUESTION_CUE = re.compile(r"[?？吗呢]|怎么|如何|是否|能不能|可不可以|哪|什么|啥|还是|区别|不一样|对不对|行不行|多少|几[个部块种条点级]")
+QUESTION_CUE = re.compile(r"[?？吗呢]|怎么|如何|是否|能不能|可不可以|哪个|什么")
 _PUNCT = re.compile(r"[\s，。！？、；：“”‘’（）《》【】,.!?;:()\[\]\"'…—-]+")
 
 
@@ -22,12 +21,18 @@ class Route:
     scores: dict[str, float]
     topic: str  # the message minus intent words and stopwords: what it is about
     faq: tuple[tuple[FaqEntry, float], ...] = ()  # FAQ entries the message mentions, best first
+    genre: str = ""  # the genre the turn is about: the one the message names, else the project's
+    named_genre: str = ""  # the genre the message itself names ("请示的结尾怎么写？")
+    how: str = "patterns"  # "patterns" (regexes only) or "meaning" (example phrasings too, coach.coaching.meaning)
 
 
-def faq_matches(data: CoachingData, message: str) -> list[tuple[FaqEntry, float]]:
-    """FAQ entries whose keywords occur in the message; a longer keyword counts more."""
+def faq_matches(data: CoachingData, message: str, genre: str = "") -> list[tuple[FaqEntry, float]]:
+    """FAQ entries whose keywords occur in the message; a longer keyword counts more. With ``genre`` (the
+    project's), an entry about other genres only counts when the message names one of them."""
     scored = []
     for entry in data.faq:
+        if genre and entry.genres and genre not in entry.genres and not any(g in message for g in entry.genres):
+            continue
         score = sum(1.0 + 0.25 * (len(k) - 1) for k in entry.keywords if k and k.lower() in message.lower())
         if score:
             scored.append((entry, score))
@@ -51,7 +56,8 @@ def topic_of(data: CoachingData, message: str, matched: list[re.Pattern[str]]) -
 MAX_ROUTED_CHARS = 500
 
 
-def route(data: CoachingData, message: str) -> Route:
+def route(data: CoachingData, message: str, genre: str = "") -> Route:
+    """Route by the patterns (and FAQ keywords). ``genre``: the project's genre, "" when not chosen."""
     message = (message or "").strip()[:MAX_ROUTED_CHARS]
     scores: dict[str, float] = {}
     matched: list[re.Pattern[str]] = []
@@ -64,12 +70,12 @@ def route(data: CoachingData, message: str) -> Route:
                 matched.append(pattern)
         if score:
             scores[intent.id] = score
-    faq = faq_matches(data, message)
-    if faq and _QUESTION_CUE.search(message):
+    faq = faq_matches(data, message, genre)
+    if faq and QUESTION_CUE.search(message):
         scores["rule"] = scores.get("rule", 0.0) + data.faq_bonus * min(len(faq), 2)
     order = {intent.id: n for n, intent in enumerate(data.intents)}
     if scores:
         intent = min(scores, key=lambda i: (-scores[i], order.get(i, len(order))))
     else:
         intent = "unknown"
-    return Route(intent=intent, scores=scores, topic=topic_of(data, message, matched), faq=tuple(faq))
+    return Route(intent=intent, scores=scores, topic=topic_of(data, message, matched), faq=tuple(faq), genre=genre)
