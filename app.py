@@ -203,7 +203,7 @@ def sidebar_corpus() -> None:
         st.caption("索引尚未构建，示例段落暂不可用。")
     else:
         docs = len(manifest.corpus)
-        st.caption(f"{docs} 篇讲话稿 · {manifest.passage_count} 个段落")
+        st.caption(f"{docs} 篇文稿 · {manifest.passage_count} 个段落")
     st.button("管理语料库", key="show_corpus", on_click=ss.cb_show_view, args=("corpus",),
               icon=":material/library_books:")
 
@@ -232,12 +232,12 @@ def page_corpus() -> None:
     st.markdown("### 语料库")
     st.button("返回写作" if ws() else "返回首页", key="corpus_back", on_click=ss.cb_show_view, args=("step",),
               icon=":material/arrow_back:")
-    st.markdown("示例段落来自语料库里的真实讲话稿：随软件附带的五篇，加上你导入的讲话稿。导入后需要重建索引。")
+    st.markdown("示例段落来自语料库：随软件附带的五篇真实讲话稿和写作教练编写的各文种示范文本，加上你导入的文稿。导入后需要重建索引。")
     manifest = services.index_manifest()
     if manifest is None:
         st.warning("索引尚未构建：示例段落暂时不能显示。点下面的“重建索引”即可（第一次需要一两分钟）。")
     else:
-        st.caption(f"当前索引：{len(manifest.corpus)}篇讲话稿，{manifest.passage_count}个段落；"
+        st.caption(f"当前索引：{len(manifest.corpus)}篇文稿，{manifest.passage_count}个段落；"
                    f"嵌入模型 {manifest.model_id}；{when(manifest.built_at)}构建。")
 
     # the index first: its progress must be where the writer is looking, not below the file list

@@ -33,7 +33,7 @@ def test_a_qingshi_is_coached_as_a_qingshi_through_the_steps(seed_index_dir):
     assert "请示的结构" in page and "请示缘由" in page
     assert "一文一事" in page  # the step's checklist for a 请示, not "讲三点意见"
     assert "讲三点意见" not in page
-    assert "语料库里还没有请示的范文" in page  # honest: the seed corpus holds speeches only
+    assert "写作教练编写的示范文本" in page  # the 请示 examples are our model texts, labelled as such
     at.button(key="use_genre_skeleton").click().run()
     assert_ok(at)
     outline = widget(at, "text_area", "outline")

@@ -72,7 +72,7 @@ def run_rebuild(on_progress: Callable[[str, int, int], None], force: bool = Fals
         if r.get("skipped"):
             message = f"语料没有变化，索引已是最新（{r['documents']}篇，{r['passages']}个段落）。"
         else:
-            message = f"索引已重建：{r['documents']}篇讲话稿，{r['passages']}个段落。"
+            message = f"索引已重建：{r['documents']}篇文稿，{r['passages']}个段落。"
         return RebuildResult(True, message, r["passages"], r["documents"], bool(r.get("skipped")), problems)
     if final and "error" in final:
         return RebuildResult(False, final["error"])

@@ -51,8 +51,8 @@ def retriever() -> tuple[Any, str | None]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _search(index_key: str, query: str, step_key: str, k: int, own_text: str) -> dict:
-    return services.find_examples(_retriever(index_key), query, step_key, k, own_text=own_text)
+def _search(index_key: str, query: str, step_key: str, k: int, own_text: str, genre: str) -> dict:
+    return services.find_examples(_retriever(index_key), query, step_key, k, own_text=own_text, genre=genre or None)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -67,8 +67,9 @@ def corpus_genres() -> set[str]:
     return set(_corpus_genres(services.index_key()))
 
 
-def find_examples(query: str, step: Step, k: int, own_text: str) -> dict:
-    return _search(services.index_key(), query, step.key, k, own_text)
+def find_examples(query: str, step: Step, k: int, own_text: str, genre: str = "") -> dict:
+    """The step's examples for the project's genre (see ``services.find_examples``: match / form / borrowed)."""
+    return _search(services.index_key(), query, step.key, k, own_text, genre)
 
 
 def _secrets() -> dict:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import streamlit as st
 
 from coach.errors import CoachError
-from coach.genres import get_genre, missing_genre_note
 from coach.project import Project
 from coach.steps import STEPS, Step
 from coach.ui import exports, services
@@ -110,41 +109,29 @@ def undo_button() -> None:
 
 # --- examples from the corpus and pins ---------------------------------------------------------
 
-def _missing_genre(project: Project) -> str | None:
-    """The project's genre when the indexed corpus holds none of it (None without an index)."""
-    genre = get_genre(project.brief.genre)
-    if genre is None or ss.retriever()[0] is None or genre.name in ss.corpus_genres():
-        return None
-    return genre.name
-
-
 def examples_panel(step: Step, focus: str | None = None, k: int = 3) -> None:
     st.markdown("##### 范文示例")
     project = ss.project()
+    genre = project.brief.genre.strip()
     query = step.query(project, focus).strip()
-    missing = _missing_genre(project)
-    if not query:
+    if not query and not genre:  # with a genre, the genre itself is the query (its own model texts)
         st.caption(step.example_hint)
-        if missing:  # say it before the writer goes looking
-            st.info(missing_genre_note(missing, ss.corpus_genres(), with_passages=False), icon=":material/info:")
         return
     r, why = ss.retriever()
     if r is None:
         st.caption(why)
         return
     # never the writer's own speech (nor the sample's source) among its examples
-    result = ss.find_examples(query, step, k, project.current_text())
+    result = ss.find_examples(query, step, k, project.current_text(), genre)
     hits = result["hits"]
-    if missing:
-        # honest: the corpus has no 请示, so what follows is a speech's wording, not a model of the genre
-        st.info(missing_genre_note(missing, ss.corpus_genres(), with_passages=bool(hits)), icon=":material/info:")
-        if not hits:
-            pins_list(step)
-            return
+    if result.get("message") and result.get("genre_status"):
+        # honest about the genre: its own models, its form only, or another genre's wording
+        st.info(result["message"] + "。", icon=":material/info:")
     if not hits:
-        st.info("语料库里没有和这份稿子相近的范文。可以到“管理语料库”上传本单位的同类文稿，之后这里就会显示。"
-                if result.get("absent") else "语料里没有找到相近的段落。换个说法，或在“管理语料库”里导入更多文稿。",
-                icon=":material/search_off:")
+        if not result.get("genre_status"):
+            st.info("语料库里没有和这份稿子相近的范文。可以到“管理语料库”上传本单位的同类文稿，之后这里就会显示。"
+                    if result.get("absent") else "语料里没有找到相近的段落。换个说法，或在“管理语料库”里导入更多文稿。",
+                    icon=":material/search_off:")
         st.button("去管理语料库", key=f"to_corpus.{step.key}", on_click=ss.cb_show_view, args=("corpus",),
                   type="tertiary", icon=":material/library_books:")
         pins_list(step)
@@ -166,7 +153,8 @@ def passage_card(hit: dict) -> None:
     st.markdown(md_escape(examples_ui.preview(hit["text"])))
     if hit.get("outline"):
         st.code("\n".join(hit["outline"][:12]), language=None, wrap_lines=True)
-    st.caption(md_escape(examples_ui.source_line(hit)))
+    label = hit.get("source_label")
+    st.caption(md_escape(examples_ui.source_line(hit)) + (f"　:blue[{md_escape(label)}]" if label else ""))
     # the corpus is real published text with real slips and anonymised names: say so, never teach them
     notes = examples_ui.passage_notes(hit)
     if notes.slips:
