@@ -15,30 +15,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
+from typing import Any
 
 from coach.lint.patterns import compile_pattern
+from coach.lint.types import Check, CheckerFactory, Hit, LintContext, Rule
 from coach.text.numerals import YEAR_DIGITS, chinese_to_int, digits_value
 
-if TYPE_CHECKING:
-    from coach.lint.engine import LintContext
-    from coach.lint.rules import Rule
 
-
-@dataclass(frozen=True)
-class Hit:
-    """What a checker found: ``text[start:end]``, an optional replacement, values for the message."""
-
-    start: int
-    end: int
-    replacement: str | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
-Check = Callable[[str, "LintContext"], Iterable[Hit]]
-CheckerFactory = Callable[["Rule"], Check]
 CHECKERS: dict[str, CheckerFactory] = {}
 
 
