@@ -1,8 +1,8 @@
 """Reading the writer's project: which part they are on, and short quotes of their own words.
 
 Every coach reply ties back to the writer's text, so these helpers find the heading, thesis or
-sentence to quote. The outline parsing here is deliberately shallow (numbering markers only): it
-feeds the question bank's conditions; the real outline analysis is ``coach.checks.outline``.
+sentence to quote. The outline is read by the app's parser (``coach.checks.outline.parse_outline``), so
+the coach counts the same headings the 搭骨 page shows.
 """
 
 from __future__ import annotations
@@ -11,34 +11,16 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from coach.checks.outline import parse_outline
 from coach.findings import Finding
 from coach.project import Project
 from coach.steps import get_step
+from coach.text.headings import strip_marker
+from coach.text.numerals import ordinal_value
 
-CN_DIGITS = "零一二三四五六七八九十"
-_LEVEL_PATTERNS = (
-    (1, re.compile(r"^\s*([一二三四五六七八九十]{1,3})[、，,.．]\s*(.*)$")),
-    (2, re.compile(r"^\s*[（(]([一二三四五六七八九十]{1,3})[）)]\s*(.*)$")),
-    (3, re.compile(r"^\s*(\d{1,2})[.．、]\s*(.*)$")),
-    (4, re.compile(r"^\s*[（(](\d{1,2})[）)]\s*(.*)$")),
-)
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]{1,3})(?:部分|节|点|个(?:部分|标题|一级标题)?|段|条)")
 _PLACEHOLDER = re.compile(r"X{2,}|×{2,}|[\u4e00-\u9fff]\*")
-
-
-def cn_number(token: str) -> int | None:
-    """"三" -> 3, "十二" -> 12, "7" -> 7 (enough for headings and ordinals)."""
-    if token.isdigit():
-        return int(token)
-    if not token or any(ch not in CN_DIGITS for ch in token):
-        return None
-    if token == "十":
-        return 10
-    if "十" in token:
-        tens, _, units = token.partition("十")
-        return (CN_DIGITS.index(tens) if tens else 1) * 10 + (CN_DIGITS.index(units) if units else 0)
-    return CN_DIGITS.index(token)
 
 
 @dataclass(frozen=True)
@@ -49,13 +31,10 @@ class OutlineLine:
 
 
 def outline_lines(outline: str) -> list[OutlineLine]:
-    found = []
-    for n, raw in enumerate(outline.splitlines(), start=1):
-        for level, pattern in _LEVEL_PATTERNS:
-            if pattern.match(raw):
-                found.append(OutlineLine(level, raw.strip(), n))
-                break
-    return found
+    """Every heading of the outline, as the 搭骨 page reads it (level 1 = 一、 or the outermost indent)."""
+    parsed = parse_outline(outline or "")
+    lines = parsed.source.split("\n")
+    return [OutlineLine(node.level, lines[node.line - 1].strip(), node.line) for node in parsed.nodes()]
 
 
 def top_headings(project: Project) -> list[str]:
@@ -116,11 +95,7 @@ def _section_focus(project: Project, i: int) -> Focus:
 
 
 def _heading_core(heading: str) -> str:
-    for _, pattern in _LEVEL_PATTERNS:
-        m = pattern.match(heading)
-        if m:
-            return m.group(2)
-    return heading
+    return strip_marker(heading)
 
 
 def resolve_focus(project: Project, step_key: str, message: str = "", explicit: str | None = None) -> Focus:
@@ -137,7 +112,7 @@ def resolve_focus(project: Project, step_key: str, message: str = "", explicit: 
     if project.sections:
         m = _ORDINAL.search(text)
         if m:
-            n = cn_number(m.group(1))
+            n = ordinal_value(m.group(1))
             if n and 1 <= n <= len(project.sections):
                 return _section_focus(project, n - 1)
         best, best_len = None, 0

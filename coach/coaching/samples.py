@@ -6,8 +6,9 @@ their text, so the coach can be tried on real material at every step.
 
 from __future__ import annotations
 
-from coach.export.draft import clean_line, heading_level
+from coach.export.draft import clean_line
 from coach.project import BriefCard, Project, Section
+from coach.text.headings import heading_level
 
 
 def speech_project(text: str, thesis: str = "", genre: str = "讲话稿", occasion: str = "") -> Project:

@@ -1,7 +1,7 @@
 """Recover a speech's structure from its cleaned text: title, salutation, the heading tree, and
 where the opening ends and the closing begins.
 
-Headings in Chinese speeches come in two kinds (the marker tables below are data):
+Headings in Chinese speeches come in two kinds (the marker tables are data in ``coach.text.headings``):
 - outline numbering with a fixed rank: 一、 > （一）/(一) > 1./1．/1、 > （1）/(1), usually on a line
   of their own — but in text scraped from the web the line breaks are often lost, so they may also
   start right after a sentence end inside a paragraph (seed 004);
@@ -31,9 +31,7 @@ from difflib import SequenceMatcher
 
 from coach.corpus.text import CLAUSE_PUNCT, TERMINATORS, TRAILING_PUNCT, line_spans, sentence_spans
 from coach.corpus.types import Heading
-
-_CN = "一二三四五六七八九十"
-_CN_DIGIT = {c: i + 1 for i, c in enumerate(_CN[:9])}
+from coach.text.headings import MarkerFamily, match_prose_marker
 
 #: the longest line (characters) that can be a title, or a title glued in front of a salutation
 TITLE_MAX = 60
@@ -41,36 +39,6 @@ TITLE_MAX = 60
 #: ("(一)第一层面:为什么要学?解决“动力源”问题。")
 QUESTION_HEADING_MAX = 40
 
-
-@dataclass(frozen=True)
-class MarkerFamily:
-    key: str
-    regex: re.Pattern
-    rank: int  # 1..4 for outline numbering (一、 …), 0 for run-in points
-    after_colon: bool  # may follow a colon/semicolon inside a sentence
-
-
-#: words that count as ordinals in the 第N family
-WORD_ORDINALS = {"首先": 1, "其次": 2, "再次": 3, "最后": None}
-
-#: Order matters where patterns overlap: "一是" must be tried before "一要" would not matter, but
-#: outline families come first so that "一、" is never read as something else.
-MARKER_FAMILIES: tuple[MarkerFamily, ...] = (
-    MarkerFamily("cn-dun", re.compile(rf"(?P<num>[{_CN}]{{1,3}})、"), 1, False),
-    MarkerFamily("cn-paren", re.compile(rf"[（(](?P<num>[{_CN}]{{1,3}})[）)]"), 2, False),
-    MarkerFamily("digit-dot", re.compile(r"(?P<num>\d{1,2})(?:[.．](?![\d.．])|、)"), 3, False),
-    MarkerFamily("digit-paren", re.compile(r"[（(](?P<num>\d{1,2})[）)]"), 4, False),
-    MarkerFamily("di-step", re.compile(rf"第(?P<num>[{_CN}]{{1,3}})步[：:，,、]?"), 0, True),
-    MarkerFamily(
-        "di",
-        re.compile(rf"(?:第(?P<num>[{_CN}]{{1,3}})[，,、：:]|(?P<word>首先|其次|再次|最后)(?:[，,、：:]|是))"),
-        0,
-        True,
-    ),
-    MarkerFamily("qi", re.compile(rf"其(?P<num>[{_CN[:9]}])[，,、：:是]"), 0, True),
-    MarkerFamily("shi", re.compile(rf"(?P<num>[{_CN}]{{1,2}})是"), 0, True),
-    MarkerFamily("yao", re.compile(rf"(?P<num>[{_CN}]{{1,2}})要"), 0, True),
-)
 
 #: salutations open a speech: "同志们：", "各位领导、同志们：", "尊敬的……，女士们、先生们："
 SALUTATION_RE = re.compile(
@@ -87,18 +55,6 @@ CLOSING_PARAGRAPH_RE = re.compile(
 )
 #: a 公文's 主送机关 standing on its own line: "××市××局：" "各区县政府办公室，市政府各部门办公室："
 RECIPIENT_LINE_RE = re.compile(r"[^。！？；：:\n]{2,80}[：:]")
-
-
-def cn_number(s: str) -> int | None:
-    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 二十三 → 23; None for anything else ("一二")."""
-    if s in _CN_DIGIT:
-        return _CN_DIGIT[s]
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        if (tens and tens not in _CN_DIGIT) or (ones and ones not in _CN_DIGIT) or "十" in ones:
-            return None
-        return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
-    return None
 
 
 @dataclass
@@ -157,7 +113,7 @@ def _title_like(s: str, *, allow_commas: bool) -> bool:
         return False
     if not allow_commas and any(c in s for c in CLAUSE_PUNCT):
         return False
-    return _match_marker(s, 0) is None
+    return match_prose_marker(s, 0, para_start=True) is None
 
 
 def find_front_matter(text: str) -> tuple[str, tuple[int, int] | None, str, tuple[int, int] | None, int]:
@@ -216,26 +172,6 @@ def _is_byline(s: str) -> bool:
 # heading candidates
 
 
-def _match_marker(text: str, pos: int, *, after_colon: bool = False) -> tuple[MarkerFamily, int | None, int] | None:
-    for fam in MARKER_FAMILIES:
-        if after_colon and not fam.after_colon:
-            continue
-        m = fam.regex.match(text, pos)
-        if m is None:
-            continue
-        if m.groupdict().get("word"):
-            ordinal = WORD_ORDINALS[m.group("word")]
-        else:
-            num = m.group("num")
-            ordinal = int(num) if num.isdigit() else cn_number(num)
-            if ordinal is None or ordinal == 0:
-                continue
-        if m.end() >= len(text) or text[m.end()] == "\n":
-            continue  # a marker with nothing after it is not a heading
-        return fam, ordinal, m.end()
-    return None
-
-
 def _candidates(text: str, paras: list[tuple[int, int]], front_end: int) -> list[_Candidate]:
     out: list[_Candidate] = []
     for pi, (ps, pe) in enumerate(paras):
@@ -253,7 +189,7 @@ def _candidates(text: str, paras: list[tuple[int, int]], front_end: int) -> list
         for p in sorted(starts):
             if p < front_end:
                 continue
-            hit = _match_marker(text, p, after_colon=starts[p])
+            hit = match_prose_marker(text, p, after_colon=starts[p], para_start=p == ps or p == front_end)
             if hit is None:
                 continue
             fam, ordinal, mend = hit

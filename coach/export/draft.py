@@ -14,22 +14,16 @@ from dataclasses import dataclass, field
 
 from coach.project import Project
 from coach.steps import draft_step
+from coach.text.headings import heading_level
+from coach.text.numerals import YEAR_DIGITS, chinese_to_int, digits_value
 
-CN_DIGITS = "〇零一二三四五六七八九十百"
-
-# level, pattern of the numbering marker at the start of a line (half-width variants are accepted so that
-# drafts with "(一)" still get the right font; the lint reports the punctuation separately)
-HEADING_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^[{CN_DIGITS}]{{1,3}}、")),
-    (2, re.compile(rf"^[（(][{CN_DIGITS}]{{1,3}}[）)]、?")),
-    (3, re.compile(r"^\d{1,2}[.．](?!\d)")),  # "1." but not "1.5亿元"
-    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
-)
+# heading levels are read by the one heading lexer (``coach.text.headings.heading_level``): half-width
+# "(一)" and a bare "一 标题" are headings too, so they get the right font; the lint reports the punctuation
 
 # a run-in heading ends at the first full stop / question / exclamation mark
 _RUN_IN_END = re.compile(r"[。！？]")
 _TITLE_BAD_END = tuple("。！？；，、：:,.!?;")
-_DATE_LINE = re.compile(rf"^(\d{{4}}|[{CN_DIGITS}]{{4}})\s*年.{{1,3}}月.{{1,3}}日$")
+_DATE_LINE = re.compile(rf"^(\d{{4}}|[{YEAR_DIGITS}]{{4}})\s*年.{{1,3}}月.{{1,3}}日$")
 MAX_TITLE_CHARS = 80
 MAX_RECIPIENT_CHARS = 80
 MAX_SIGNATURE_CHARS = 30
@@ -71,14 +65,6 @@ def clean_line(line: str) -> str:
     return line.strip(" \t\u3000\u00a0\ufeff")
 
 
-def heading_level(line: str) -> int:
-    """1..4 for a line that starts with a heading marker (一、 （一） 1. （1）), else 0."""
-    for level, pattern in HEADING_MARKERS:
-        if pattern.match(line):
-            return level
-    return 0
-
-
 def split_run_in(line: str) -> tuple[str, str]:
     """("（一）抓好信息报送。", "后文…") for a run-in heading; (line, "") when the heading stands alone."""
     match = _RUN_IN_END.search(line)
@@ -115,22 +101,6 @@ def with_full_width_colon(recipient: str) -> str:
 
 # -- dates ---------------------------------------------------------------------------------------
 
-_CN_NUM = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
-_CN_NUM["〇"] = 0
-_CN_NUM["○"] = 0
-
-
-def _cn_small_number(text: str) -> int | None:
-    """一 … 三十一 → 1 … 31 (months and days)."""
-    if not text or any(ch not in _CN_NUM and ch != "十" for ch in text):
-        return None
-    if "十" not in text:
-        return _CN_NUM[text] if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    value = (_CN_NUM.get(tens, -100) if tens else 1) * 10 + (_CN_NUM.get(ones, -100) if ones else 0)
-    return value if value > 0 else None
-
-
 def format_date(text: str) -> str:
     """A 成文日期 as GB/T 9704 wants it: Arabic numerals, complete, no leading zeros (2026年1月5日).
 
@@ -145,8 +115,8 @@ def format_date(text: str) -> str:
         m = re.fullmatch(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日", raw)
         if not m:
             return raw
-        year = int("".join(str(_CN_NUM[ch]) for ch in m[1]))
-        month, day = _cn_small_number(m[2]) or 0, _cn_small_number(m[3]) or 0
+        year = digits_value(m[1]) or 0
+        month, day = chinese_to_int(m[2]) or 0, chinese_to_int(m[3]) or 0
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return raw
     return f"{year}年{month}月{day}日"

@@ -15,29 +15,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
+from typing import Any
 
 from coach.lint.patterns import compile_pattern
-
-if TYPE_CHECKING:
-    from coach.lint.engine import LintContext
-    from coach.lint.rules import Rule
+from coach.lint.types import Check, CheckerFactory, Hit, LintContext, Rule
+from coach.text.numerals import YEAR_DIGITS, chinese_to_int, digits_value
 
 
-@dataclass(frozen=True)
-class Hit:
-    """What a checker found: ``text[start:end]``, an optional replacement, values for the message."""
-
-    start: int
-    end: int
-    replacement: str | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
-Check = Callable[[str, "LintContext"], Iterable[Hit]]
-CheckerFactory = Callable[["Rule"], Check]
 CHECKERS: dict[str, CheckerFactory] = {}
 
 
@@ -216,26 +200,11 @@ def long_sentence(rule: Rule) -> Check:
 
 # ---------------------------------------------------------------- numbers
 
-_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def _cn_small(s: str) -> int | None:
-    """一 … 三十一 → int (months and days)."""
-    if not s:
-        return None
-    if "十" not in s:
-        return _CN_DIGIT.get(s) if len(s) == 1 else None
-    tens, _, ones = s.partition("十")
-    t = _CN_DIGIT.get(tens, None) if tens else 1
-    o = _CN_DIGIT.get(ones, None) if ones else 0
-    return None if t is None or o is None else t * 10 + o
-
-
 @register_checker("chinese_date")
 def chinese_date(rule: Rule) -> Check:
     """二〇二六年五月一日 → 2026年5月1日. Only a four-digit year written with Chinese digits starts a
     hit, so 十三届四中全会, 一律, 七八十 never match."""
-    d = "〇○零一二三四五六七八九"
+    d = YEAR_DIGITS
     pat = compile_pattern(
         rf"([{d}]{{4}})年(?:(十[一二]?|[一二三四五六七八九])月(?:([一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日)?)?"
     )
@@ -244,9 +213,9 @@ def chinese_date(rule: Rule) -> Check:
         for m in pat.finditer(text):
             if m.start() > 0 and text[m.start() - 1] in d + "十":
                 continue
-            year = "".join(str(_CN_DIGIT[ch]) for ch in m.group(1))
+            year = f"{digits_value(m.group(1)):04d}"
             out = f"{year}年"
-            month, day = _cn_small(m.group(2) or ""), _cn_small(m.group(3) or "")
+            month, day = chinese_to_int(m.group(2) or ""), chinese_to_int(m.group(3) or "")
             if m.group(2):
                 if month is None or not 1 <= month <= 12:
                     continue

@@ -18,9 +18,10 @@ import re
 
 
 from coach.findings import Finding, Fix
-from coach.lint.checkers import CHECKERS, Check, Hit, shared_tokenizer
+from coach.lint.checkers import CHECKERS, shared_tokenizer
 from coach.lint.patterns import compile_pattern
-from coach.lint.rules import ENV_VAR, LintRuleError, Rule, load_rules
+from coach.lint.rules import ENV_VAR, LintRuleError, load_rules
+from coach.lint.types import Check, Hit, LintContext, Rule
 
 # URLs and e-mail addresses keep their half-width punctuation.
 _PROTECTED = re.compile(
@@ -37,18 +38,6 @@ _MIN_LATIN_WORDS = 3
 _HAN = compile_pattern(r"\p{Han}")
 # A cap per rule so that a megabyte of garbage cannot produce a million findings.
 MAX_FINDINGS_PER_RULE = 5000
-
-
-@dataclass
-class LintContext:
-    """What a checker may use besides the text: the 文种 and the jieba tokenizer (built on first use)."""
-
-    text: str
-    genre: str | None
-    _linter: Linter
-
-    def tokenizer(self) -> Any:
-        return self._linter.tokenizer()
 
 
 @dataclass
@@ -150,7 +139,7 @@ class Linter:
         if not isinstance(text, str):
             raise TypeError("lint() 需要字符串文本")
         genre = genre.strip() if isinstance(genre, str) and genre.strip() else None
-        ctx = LintContext(text=text, genre=genre, _linter=self)
+        ctx = LintContext(text=text, genre=genre, _tokenizer=self.tokenizer)
         protected = [m.span() for m in _PROTECTED.finditer(text)] if ("/" in text or "@" in text or "www." in text) else []
         p_starts = [s for s, _ in protected]
         line_starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]

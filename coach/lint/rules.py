@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,8 @@ import yaml
 
 from coach.errors import CoachError
 from coach.findings import SEVERITIES
+from coach.lint.checkers import CHECKERS
+from coach.lint.types import Rule
 from coach.text.decode import DecodeError, decode_text
 
 SOURCES = ("regulation", "standard", "practice")
@@ -47,52 +48,6 @@ _KNOWN_KEYS = set(_REQUIRED) | {
 
 class LintRuleError(CoachError):
     """A rule file cannot be used: the message names the file, the rule and the problem (Chinese)."""
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    severity: str
-    family: str
-    source: str
-    message: str
-    suggestion: str
-    explanation: str
-    examples: dict[str, tuple[str | dict[str, str], ...]]  # strings or {text, genre}
-    title: str = ""
-    keywords: tuple[str, ...] = ()
-    pattern: str | None = None
-    words: dict[str, str] | None = None
-    checker: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    replacement: str | None = None
-    safe: bool = False
-    before: str | None = None
-    not_before: str | None = None
-    after: str | None = None
-    not_after: str | None = None
-    window: int = 20
-    genres: tuple[str, ...] = ()
-    protect: bool = True
-    skip_latin_lines: bool = True  # a line of English prose (more Latin letters than Chinese characters, 3+ words) is not checked
-    flags: tuple[str, ...] = ()
-    origin: str = ""  # the file the rule came from
-
-    @property
-    def kind(self) -> str:
-        return "pattern" if self.pattern is not None else "words" if self.words is not None else "checker"
-
-    @property
-    def fixable(self) -> bool:
-        return self.replacement is not None or self.words is not None or bool(self.params.get("fixable"))
-
-    def terms(self) -> tuple[str, ...]:
-        """Words a writer might use when asking about this rule (for ``find_rules``)."""
-        out = [self.id, self.title, *self.keywords]
-        if self.words:
-            out.extend(self.words.keys())
-            out.extend(v for v in self.words.values() if v)
-        return tuple(t for t in out if t)
 
 
 def _fail(origin: str, rule_id: str | None, problem: str) -> LintRuleError:
@@ -293,8 +248,6 @@ def user_rule_paths(extra_paths: Sequence[str | os.PathLike[str]] = ()) -> list[
 
 def load_builtin_rules() -> list[Rule]:
     """The rules shipped in ``coach/lint/rules/*.yaml``."""
-    from coach.lint.checkers import CHECKERS  # local import: keeps this module importable on its own
-
     names = list(CHECKERS)
     by_id: dict[str, Rule] = {}
     for path in sorted(BUILTIN_RULES_DIR.glob("*.yaml")):
@@ -315,8 +268,6 @@ def load_rules(
     is passed as ``errors`` the file is skipped instead and its error appended, so the built-in rules
     and the other files still work.
     """
-    from coach.lint.checkers import CHECKERS
-
     names = list(CHECKERS)
     by_id = {r.id: r for r in load_builtin_rules()}
     for path in user_rule_paths(extra_paths):

@@ -1,0 +1,82 @@
+"""The types the lint modules share — a rule, a checker's hit, what a checker may use — in a leaf module,
+so that ``rules`` (loading), ``checkers`` (the named checkers) and ``engine`` (running them) import it
+and not each other: types ← checkers ← rules ← engine, no cycle and no import inside a function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    family: str
+    source: str
+    message: str
+    suggestion: str
+    explanation: str
+    examples: dict[str, tuple[str | dict[str, str], ...]]  # strings or {text, genre}
+    title: str = ""
+    keywords: tuple[str, ...] = ()
+    pattern: str | None = None
+    words: dict[str, str] | None = None
+    checker: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    replacement: str | None = None
+    safe: bool = False
+    before: str | None = None
+    not_before: str | None = None
+    after: str | None = None
+    not_after: str | None = None
+    window: int = 20
+    genres: tuple[str, ...] = ()
+    protect: bool = True
+    skip_latin_lines: bool = True  # a line of English prose (more Latin letters than Chinese characters, 3+ words) is not checked
+    flags: tuple[str, ...] = ()
+    origin: str = ""  # the file the rule came from
+
+    @property
+    def kind(self) -> str:
+        return "pattern" if self.pattern is not None else "words" if self.words is not None else "checker"
+
+    @property
+    def fixable(self) -> bool:
+        return self.replacement is not None or self.words is not None or bool(self.params.get("fixable"))
+
+    def terms(self) -> tuple[str, ...]:
+        """Words a writer might use when asking about this rule (for ``find_rules``)."""
+        out = [self.id, self.title, *self.keywords]
+        if self.words:
+            out.extend(self.words.keys())
+            out.extend(v for v in self.words.values() if v)
+        return tuple(t for t in out if t)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a checker found: ``text[start:end]``, an optional replacement, values for the message."""
+
+    start: int
+    end: int
+    replacement: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LintContext:
+    """What a checker may use besides the text: the 文种 and the jieba tokenizer (built on first use)."""
+
+    text: str
+    genre: str | None
+    _tokenizer: Callable[[], Any]  # the linter's tokenizer, built on first use
+
+    def tokenizer(self) -> Any:
+        return self._tokenizer()
+
+
+Check = Callable[[str, LintContext], Iterable[Hit]]
+CheckerFactory = Callable[[Rule], Check]
