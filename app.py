@@ -348,7 +348,7 @@ def _main() -> None:
     widgets.conflict_banner()
     step = ss.current_step()
     st.query_params["step"] = step.key
-    widgets.step_header(step)
+    widgets.step_header(step, w.project)
     guarded(f"“{step.name}”的工作区", step_page(step), step)
     st.divider()
     guarded("教练对话", widgets.chat_panel, step)

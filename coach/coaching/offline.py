@@ -30,6 +30,8 @@ from coach.coaching.types import CoachReply, CoachTurn, ReplyExtras, SuggestedEd
 from coach.errors import CoachError
 from coach.findings import Finding
 from coach.project import Project
+from coach.genres import genres_in, missing_genre_note, named_genre
+from coach.genres import get_genre
 from coach.steps import STEPS, Step, get_step
 
 log = logging.getLogger(__name__)
@@ -170,6 +172,7 @@ class OfflineCoach:
         data: CoachingData | None = None,
     ) -> None:
         self._retriever = retriever
+        self._corpus_genres: set[str] | None = None
         self._retriever_factory = retriever_factory
         self._retriever_error: str | None = None
         self.rule_finder = rule_finder if rule_finder is not None else _default_rule_finder()
@@ -303,15 +306,36 @@ class OfflineCoach:
         return f"**下一步：** {md_escape(line)}"
 
     # -- intents -----------------------------------------------------------------------------------
+    def corpus_genres(self) -> set[str]:
+        """The genres the corpus holds (from its documents' titles), once per retriever."""
+        if self._corpus_genres is None:
+            passages = getattr(self.retriever, "passages", None) or []
+            self._corpus_genres = genres_in({getattr(p, "title", "") for p in passages})
+        return self._corpus_genres
+
+    def _missing_genre(self, turn: CoachTurn) -> str | None:
+        """The genre asked about (named in the message, else the project's) when the corpus holds none of it."""
+        genre = named_genre(turn.message) or get_genre(turn.project.brief.genre)
+        if genre is None or self.retriever is None or genre.name in self.corpus_genres():
+            return None
+        return genre.name
+
     def _examples(self, turn: CoachTurn, g: Gathered, extras: ReplyExtras) -> list[str]:
         bank = self.data.banks[g.step.key]
         out = [self._anchor(turn, g)]
+        missing = self._missing_genre(turn)
         if not g.hits:
-            why = g.problems[0] if g.problems else f"例文库里没有找到和「{g.focus.label}」相近的段落"
-            out.append(md_escape(why) + "。可以换个说法，比如说出你想写的主题词，再让我找一次；"
-                       "语料库里没有同类的讲话稿时，可以在“管理语料库”上传。")
+            if missing:
+                out.append(md_escape(missing_genre_note(missing, self.corpus_genres(), with_passages=False)))
+            else:
+                about = "".join(g.route.topic.split()) or g.focus.label
+                why = g.problems[0] if g.problems else f"例文库里没有和「{about}」相近的范文"
+                out.append(md_escape(why) + "。可以换个说法，比如说出你想写的主题词，再让我找一次；"
+                           "本单位有同类文稿的，可以在“管理语料库”上传。")
             out.append(self._next_line(turn, g, extras))
             return out
+        if missing:  # honest: these are speeches, shown for their wording, not as models of the genre
+            out.append(md_escape(missing_genre_note(missing, self.corpus_genres())))
         intro = (bank.examples_intro or "下面是例文库里和「{focus}」相近的{n}段例文。")
         intro = intro.replace("{n}", str(len(g.hits))).replace("{focus}", g.focus.label)
         out.append(f"{md_escape(intro)}{md_escape(bank.examples_hint)}")

@@ -1,6 +1,6 @@
 """The question bank: the step's next open question, skipping what the project already answers.
 
-Conditions in ``prompts/questions/<step>.yaml`` are data (``done_when: {filled: brief.thesis}``);
+Conditions in each step's ``questions.yaml`` are data (``done_when: {filled: brief.thesis}``);
 this module only knows the small vocabulary of named conditions below.
 """
 
@@ -53,6 +53,21 @@ def _sections_with_body(project: Project) -> list[int]:
     return [len(s.body.strip()) for s in project.sections if s.body.strip()]
 
 
+def _genre_family(project: Project) -> str:
+    """statutory / speech / affairs; "" while no genre is chosen (the questions then stay general)."""
+    from coach.genres import get_genre
+
+    g = get_genre(project.brief.genre)
+    return g.family if g else ""
+
+
+def _genre_has(project: Project, what: Any) -> bool:
+    from coach.genres import get_genre
+
+    g = get_genre(project.brief.genre)
+    return g is not None and all(bool(getattr(g, name, False)) for name in _paths(what))
+
+
 def _unbalanced(project: Project) -> bool:
     lengths = _sections_with_body(project)
     return len(lengths) >= 2 and max(lengths) > 3 * min(lengths)
@@ -65,6 +80,11 @@ CONDITIONS: dict[str, Condition] = {
     "filled_any": lambda p, f, arg: any(_filled(field_value(p, path)) for path in _paths(arg)),
     "genre_is": lambda p, f, arg: p.brief.genre.strip() in _paths(arg),
     "genre_not": lambda p, f, arg: p.brief.genre.strip() not in _paths(arg),
+    # the genre's family (statutory / speech / affairs; "unset" = no genre chosen yet), from coach/genres
+    "family_is": lambda p, f, arg: (_genre_family(p) or "unset") in _paths(arg),
+    "family_not": lambda p, f, arg: (_genre_family(p) or "unset") not in _paths(arg),
+    # what the genre has: recipient (主送机关), signature (落款)
+    "genre_has": lambda p, f, arg: _genre_has(p, arg),
     "outline_headings_min": lambda p, f, n: len(top_headings(p)) >= int(n),
     "outline_headings_more_than": lambda p, f, n: len(top_headings(p)) > int(n),
     "outline_level2_min": lambda p, f, n: sum(1 for o in outline_lines(p.outline) if o.level == 2) >= int(n),

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from coach.coaching.resources import CoachingData, FaqEntry
 
-_QUESTION_CUE = re.compile(r"[?？吗呢]|怎么|如何|是否|能不能|可不可以|哪个|什么")
+# a question, however it is phrased: 吗/呢, 怎么/如何, 哪/啥/什么, “A还是B”, “有啥不一样”, “对不对”, 几个/多少
+_QUESTION_CUE = re.compile(r"[?？吗呢]|怎么|如何|是否|能不能|可不可以|哪|什么|啥|还是|区别|不一样|对不对|行不行|多少|几[个部块种条点级]")
 _PUNCT = re.compile(r"[\s，。！？、；：“”‘’（）《》【】,.!?;:()\[\]\"'…—-]+")
 
 

@@ -104,4 +104,29 @@ def detect_genre(title: str, text: str = "") -> Genre | None:
     return None
 
 
-__all__ = ["Genre", "load_genres", "genre_names", "get_genre", "detect_genre", "FAMILY_LABELS"]
+def genres_in(titles) -> set[str]:
+    """The genres a corpus holds, read from its documents' titles."""
+    found = set()
+    for title in titles:
+        g = detect_genre(title or "")
+        if g is not None:
+            found.add(g.name)
+    return found
+
+
+def named_genre(message: str) -> Genre | None:
+    """A genre the writer names in a question ("有没有请示的范文？"); the longest name wins."""
+    names = sorted(((n, g) for g in load_genres() for n in (g.name, *g.aliases) if len(n) >= 2),
+                   key=lambda ng: -len(ng[0]))
+    return next((g for n, g in names if n in (message or "")), None)
+
+
+def missing_genre_note(genre: str, held: set[str], with_passages: bool = True) -> str:
+    """What to tell a writer whose genre the corpus does not hold, and what is still useful."""
+    have = "、".join(sorted(held)) or "讲话稿"
+    shown = f"下面的段落只能借鉴写法，不是{genre}的范文；" if with_passages else ""
+    return (f"语料库里还没有{genre}的范文（现有的是{have}）。{shown}"
+            f"写作教练编写的{genre}示范文本和标准结构在“搭骨”里可以打开，本单位的{genre}可以在“管理语料库”上传。")
+
+
+__all__ = ["genres_in", "named_genre", "missing_genre_note", "Genre", "load_genres", "genre_names", "get_genre", "detect_genre", "FAMILY_LABELS"]

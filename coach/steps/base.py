@@ -75,6 +75,8 @@ class Step:
     chat_hint: str = "有问题随时问教练。"
     # an imported whole text (coach export of a plain draft, a project made from a file) opens at this step
     opens_imported_draft: bool = False
+    # the checklist for this project when it depends on the genre (a 请示 is not built like a speech); None = checklist
+    checklist_for: Callable[[Project], tuple[str, ...]] | None = None
     # "module:function" drawing the step's work area in the app; "" = the generic page (examples + chat)
     page: str = ""
 
@@ -94,6 +96,9 @@ class Step:
     @property
     def question_bank_path(self) -> Path:
         return self.folder / "questions.yaml"
+
+    def checklist_of(self, project: Project) -> tuple[str, ...]:
+        return self.checklist_for(project) if self.checklist_for else self.checklist
 
     def run_check(self, project: Project, embed=None) -> list[Finding]:
         return list(self.check(project, embed=embed))

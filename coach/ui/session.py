@@ -55,6 +55,18 @@ def _search(index_key: str, query: str, step_key: str, k: int, own_text: str) ->
     return services.find_examples(_retriever(index_key), query, step_key, k, own_text=own_text)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _corpus_genres(index_key: str) -> list[str]:
+    from coach.genres import genres_in
+
+    return sorted(genres_in({p.title for p in _retriever(index_key).passages}))
+
+
+def corpus_genres() -> set[str]:
+    """The genres the indexed corpus holds (from its titles)."""
+    return set(_corpus_genres(services.index_key()))
+
+
 def find_examples(query: str, step: Step, k: int, own_text: str) -> dict:
     return _search(services.index_key(), query, step.key, k, own_text)
 

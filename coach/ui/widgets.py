@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from coach.errors import CoachError
+from coach.genres import get_genre, missing_genre_note
 from coach.project import Project
 from coach.steps import STEPS, Step
 from coach.ui import exports, services
@@ -58,13 +59,13 @@ def _conflict_banner() -> None:
 
 # --- the step's frame ---------------------------------------------------------------------------
 
-def step_header(step: Step) -> None:
+def step_header(step: Step, project: Project | None = None) -> None:
     st.markdown(f"### 第{step.order}步 · {step.name}")
     if step.artifact:
         st.caption(f"本步产出：{step.artifact}")
     st.markdown(step.goal)
     with st.expander("本步要点", expanded=False):
-        for item in step.checklist:
+        for item in (step.checklist_of(project) if project is not None else step.checklist):
             st.markdown(f"- {item}")
 
 
@@ -109,12 +110,23 @@ def undo_button() -> None:
 
 # --- examples from the corpus and pins ---------------------------------------------------------
 
+def _missing_genre(project: Project) -> str | None:
+    """The project's genre when the indexed corpus holds none of it (None without an index)."""
+    genre = get_genre(project.brief.genre)
+    if genre is None or ss.retriever()[0] is None or genre.name in ss.corpus_genres():
+        return None
+    return genre.name
+
+
 def examples_panel(step: Step, focus: str | None = None, k: int = 3) -> None:
     st.markdown("##### 范文示例")
     project = ss.project()
     query = step.query(project, focus).strip()
+    missing = _missing_genre(project)
     if not query:
         st.caption(step.example_hint)
+        if missing:  # say it before the writer goes looking
+            st.info(missing_genre_note(missing, ss.corpus_genres(), with_passages=False), icon=":material/info:")
         return
     r, why = ss.retriever()
     if r is None:
@@ -123,6 +135,12 @@ def examples_panel(step: Step, focus: str | None = None, k: int = 3) -> None:
     # never the writer's own speech (nor the sample's source) among its examples
     result = ss.find_examples(query, step, k, project.current_text())
     hits = result["hits"]
+    if missing:
+        # honest: the corpus has no 请示, so what follows is a speech's wording, not a model of the genre
+        st.info(missing_genre_note(missing, ss.corpus_genres(), with_passages=bool(hits)), icon=":material/info:")
+        if not hits:
+            pins_list(step)
+            return
     if not hits:
         st.info("语料库里没有和这份稿子相近的范文。可以到“管理语料库”上传本单位的同类文稿，之后这里就会显示。"
                 if result.get("absent") else "语料里没有找到相近的段落。换个说法，或在“管理语料库”里导入更多文稿。",
