@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from coach import config
 from coach.cli import main as cli_main
 from coach.index.manifest import FORMAT_VERSION, Manifest
 from coach.ui import actions, services
@@ -141,7 +144,7 @@ def test_index_format_is_versioned(seed_index_dir, tmp_path):
 
     from coach.errors import IndexError_
 
-    assert Manifest.load(seed_index_dir).format_version == FORMAT_VERSION == 2
+    assert Manifest.load(seed_index_dir).format_version == FORMAT_VERSION == 3
     old = tmp_path / "old"
     shutil.copytree(seed_index_dir, old)
     data = json.loads((old / "manifest.json").read_text(encoding="utf-8"))
@@ -198,3 +201,104 @@ def test_a_passage_with_corpus_errors_shows_before_and_after(seed_retriever):
     d = Hit(passage=p, score=1.0, rank=1).to_dict()
     assert "十根手指头弹钢琴" in d["corrected"] and "十跟手指" not in d["corrected"]
     assert d["text"] == p.text  # the original stays as written
+
+
+# --- examples per genre (issue 10 part 3) -----------------------------------------------------------
+
+MODEL_LABEL = "写作教练编写的示范文本"
+
+
+@pytest.mark.parametrize("step", ["liyi", "dagu", "tianrou", "chengqi"])
+def test_a_qingshi_project_gets_qingshi_model_passages_labelled_as_ours(seed_retriever, step):
+    out = services.find_examples(seed_retriever, "申请增加2名工作人员编制", step, 4, genre="请示")
+    assert out["hits"] and not out["absent"]
+    assert out["genre"] == "请示" and out["genre_status"] in ("match", "form")
+    for hit in out["hits"]:
+        assert hit["genre"] == "请示" and hit["origin"] == "model" and hit["source_label"] == MODEL_LABEL
+        assert "同志们" not in hit["text"] and "谢谢大家" not in hit["text"]
+        assert hit["whole"].startswith("关于申请购置办公设备的请示\n××市××局：")  # the whole model to read
+    if out["genre_status"] == "form":  # nothing of it close to 编制: said, not hidden
+        assert "没有内容相近的请示" in out["message"]
+
+
+def test_a_qingshi_closing_example_is_its_closing_formula(seed_retriever):
+    out = services.find_examples(seed_retriever, "请示的结尾怎么写", "chengqi", 4, genre="请示")
+    assert any(h["text"].startswith("妥否，请批示。") for h in out["hits"])
+
+
+def test_an_empty_qingshi_project_still_sees_a_qingshi(seed_retriever):
+    out = services.find_examples(seed_retriever, "", "liyi", 4, genre="请示")
+    assert out["hits"] and {h["genre"] for h in out["hits"]} == {"请示"}
+    assert out["message"] == "下面是请示范文的写法，可以借鉴结构和用语"
+
+
+@pytest.mark.parametrize("genre", ["通报", "决定"])
+def test_a_genre_the_corpus_lacks_gets_the_honest_message(seed_retriever, genre):
+    out = services.find_examples(seed_retriever, "全市安全生产检查发现的问题和处理", "tianrou", 4, genre=genre)
+    assert out["genre_status"] in ("borrowed", "missing")
+    assert out["message"].startswith(f"语料库里还没有{genre}的范文")
+    assert f"管理语料库 上传本单位的{genre}" in out["message"]
+    assert all(h["genre"] != genre for h in out["hits"])
+    if out["hits"]:
+        borrowed = "、".join(out["borrowed_from"])
+        assert f"下面是{borrowed}里可借鉴的写法" in out["message"]
+        assert {h["genre"] for h in out["hits"]} == set(out["borrowed_from"])
+    else:
+        assert out["absent"] and "也没有可借鉴的相近段落" in out["message"]
+
+
+def test_borrowed_examples_prefer_the_same_family(seed_retriever):
+    # a 通报 is a 法定公文: our 法定公文 model texts come before the seed speeches
+    out = services.find_examples(seed_retriever, "办公室公文处理工作的情况和问题", "tianrou", 4, genre="通报")
+    assert out["genre_status"] == "borrowed" and "讲话稿" not in out["borrowed_from"]
+
+
+def test_a_speech_project_gets_real_speeches_and_never_a_model_text(seed_retriever):
+    for step in ("liyi", "dagu", "tianrou", "chengqi"):
+        out = services.find_examples(seed_retriever, "办公室干部要提高写材料的能力", step, 4, genre="讲话稿")
+        assert out["genre_status"] == "match" and out["message"] == ""
+        for hit in out["hits"]:
+            assert hit["origin"] == "seed" and hit["source_label"] != MODEL_LABEL and hit["whole"] == ""
+
+
+def test_a_real_speech_is_never_labelled_as_a_model_text_nor_the_reverse(seed_retriever):
+    for query in ("怎样写好开头", "请示和报告的区别", "公文处理工作", "会议议定事项", "特此通知"):
+        for hit in seed_retriever.search(query, k=10, floor=0):
+            d = hit.to_dict()
+            from_models = str(config.model_texts_dir()) in d["source"]
+            assert (d["origin"] == "model") == from_models
+            assert (d["source_label"] == MODEL_LABEL) == from_models
+
+
+def test_without_a_genre_the_examples_are_as_before(seed_retriever):
+    out = services.find_examples(seed_retriever, "关于防汛抗旱物资储备的部署", "tianrou", 4)
+    assert out["absent"] and out["genre_status"] == "" and out["message"].startswith("语料库里没有相近的范文")
+
+
+def test_cli_search_filters_by_genre(seed_index_dir, capsys):
+    assert cli_main(["search", "--json", "--genre", "请示", "--index", str(seed_index_dir), "购置办公电脑"]) == 0
+    (hits,) = json.loads(capsys.readouterr().out)
+    assert hits and {h["genre"] for h in hits} == {"请示"}
+    assert cli_main(["search", "--genre", "请示", "--index", str(seed_index_dir), "购置办公电脑"]) == 0
+    assert f"〔请示·{MODEL_LABEL}〕" in capsys.readouterr().out
+    assert cli_main(["search", "--genre", "通报", "--index", str(seed_index_dir), "安全检查"]) == 0
+    assert "语料库里还没有通报的范文" in capsys.readouterr().out
+    assert cli_main(["search", "--genre", "心得体会", "--index", str(seed_index_dir), "学习"]) != 0
+    assert "不认识的文种“心得体会”" in capsys.readouterr().err
+
+
+def test_changing_an_uploads_genre_rebuilds_the_index_with_it(tmp_path, built_model_path):
+    from coach.index import Retriever, build_index
+    from coach.ui import uploads
+
+    folder = tmp_path / "corpus"
+    text = ("关于2025年度安全生产工作情况的报告\n××市应急管理局：\n现将我局2025年度安全生产工作情况报告如下。"
+            "全年开展安全检查120次，整改隐患356处。\n特此报告。\n××县应急管理局\n2026年1月5日")
+    (out,) = uploads.save_uploads([("安全报告.txt", text.encode("utf-8"))], folder)
+    index = tmp_path / "index"
+    build_index(corpus=[folder], out=index, model=str(built_model_path), include_seeds=False)
+    assert Retriever.load(index).genre_counts() == {"报告": 1}
+    uploads.set_corpus_file_genre(folder, out.stored_as, "通报")
+    result = build_index(corpus=[folder], out=index, model=str(built_model_path), include_seeds=False)
+    assert not result.skipped and result.manifest.genres == {"通报": 1}
+    assert {p.genre for p in Retriever.load(index).passages} == {"通报"}

@@ -23,7 +23,17 @@ def test_manifest_records_model_corpus_and_files(seed_index_dir, built_model_pat
     assert manifest.model_id.startswith("gemma-static-zh")
     assert manifest.dimension > 0
     assert manifest.dense_index == "flat"  # five speeches are far below the HNSW threshold
-    assert sorted(Path(c["path"]).name for c in manifest.corpus) == sorted(p.name for p in seeds_dir.glob("*.txt"))
+    from coach import config
+
+    shipped = [*seeds_dir.glob("*.txt"), *config.model_texts_dir().glob("*.txt")]
+    assert sorted(Path(c["path"]).name for c in manifest.corpus) == sorted(p.name for p in shipped)
+    # every shipped file says what it is: the seeds are speeches, our model texts are labelled as ours
+    by_name = {Path(c["path"]).name: c for c in manifest.corpus}
+    assert {by_name[p.name]["origin"] for p in seeds_dir.glob("*.txt")} == {"seed"}
+    assert {by_name[p.name]["genre"] for p in seeds_dir.glob("*.txt")} == {"讲话稿"}
+    assert all(by_name[p.name]["origin"] == "model" and by_name[p.name]["genre"] == p.stem
+               for p in config.model_texts_dir().glob("*.txt"))
+    assert manifest.genres["讲话稿"] == 5 and manifest.genres["请示"] == 1
     assert all(len(c["sha256"]) == 64 for c in manifest.corpus)
     assert {"passages.jsonl", "dense.faiss"} <= set(manifest.files)
     assert manifest.passage_count > 50
