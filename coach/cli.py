@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.export.cli",
     "coach.lint.cli",
     "coach.checks.cli",
+    "coach.coaching.cli",
 )
 
 
