@@ -164,7 +164,7 @@ class MeaningRouter:
             score = pattern + MEANING_WEIGHT * meaning.get(intent.id, 0.0)
             scores[intent.id] = score
         if faq and ASKING.search(message):
-            top = faq[0][1]
+            top = max(score for _, score in faq)
             # a near miss ("结尾怎么写" ~ "文号怎么写": only the question words shared) adds little,
             # a close entry a lot
             scores["rule"] = scores.get("rule", 0.0) + FAQ_WEIGHT * max(0.0, top - FAQ_BASE)
@@ -206,12 +206,13 @@ class MeaningRouter:
                 if about and about not in e.genres:
                     continue
                 score += (GENRE_NAMED_BONUS if named else GENRE_PROJECT_BONUS) if about else -GENRE_PROJECT_BONUS
-            if step and step in e.steps:
-                score += STEP_BONUS
-            if score >= FAQ_MIN:
-                out.append((e, round(score, 4)))
-        out.sort(key=lambda es: -es[1])
-        return out
+            if score < FAQ_MIN:
+                continue
+            # the step only orders the candidates (at 搭骨 the outline entry before the punctuation one);
+            # it is no evidence that the writer asks a rule question at all
+            out.append((e, round(score, 4), score + (STEP_BONUS if step and step in e.steps else 0.0)))
+        out.sort(key=lambda es: -es[2])
+        return [(e, raw) for e, raw, _ in out]
 
 
 __all__ = ["MeaningRouter", "named_genre", "bigrams", "dice", "squash"]

@@ -250,7 +250,7 @@ class OfflineCoach:
         for an example that illustrates a step's method rather than answers a query)."""
         retriever = self.retriever
         if retriever is None:
-            return [], self._retriever_error or "例文库还没有打开"
+            return [], self._retriever_error or "还没有构建范文索引（可以在“管理语料库”里构建）"
         focus_text = topic or focus.heading or None
         query = (step.query(project, focus_text) or "").strip()
         if topic and topic not in query:
@@ -441,7 +441,10 @@ class OfflineCoach:
         skip = set(self.data.stopwords) | set(self.data.topic_generic)
         skip |= {n for gen in load_genres() for n in (gen.name, *gen.aliases)}
         skip |= {g.step.name, g.focus.label}
-        text = message
+        # "第二部分" / a quoted heading name the part being written (the focus), not a topic
+        text = re.sub(r"第[一二三四五六七八九十\d]{1,3}(?:部分|节|点|个(?:部分|标题)?|段|条)?", " ", message)
+        if g.focus.heading:
+            text = text.replace(g.focus.heading, " ")
         for intent in self.data.intents:
             if intent.id == "examples":
                 for pattern in intent.patterns:
