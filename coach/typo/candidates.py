@@ -91,10 +91,11 @@ def common_chars() -> frozenset[str]:
 
 
 def readings(ch: str) -> list[str]:
-    """The toneless pinyin readings of a character (all of them: 长 → zhang, chang)."""
+    """The character's usual toneless pinyin reading (pypinyin's first): rare readings of common
+    characters (万 as the surname "mo") would make most candidates sound-alikes of nothing."""
     from pypinyin import Style, pinyin
 
-    return [r for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0] if r and r.isascii() and r.isalpha()]
+    return [r for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0][:1] if r and r.isascii() and r.isalpha()]
 
 
 @lru_cache(maxsize=1)

@@ -78,7 +78,7 @@ def _tokenizer():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter in the CLI's output
-    return jieba.Tokenizer()
+    return jieba.dt  # the default tokenizer: the rest of the project has usually loaded it already
 
 
 def in_words(sentence: str) -> list[bool]:
@@ -149,6 +149,8 @@ class TypoDetector:
         self.right = right
         self.words = word_freqs()
         self.common = common_chars()
+        # the work done, hardware-independent: sentences checked and candidate windows the LM scored
+        self.stats = {"sentences": 0, "rows": 0}
 
     @property
     def margin(self) -> float:
@@ -199,7 +201,7 @@ class TypoDetector:
             best = self._best_word(sentence, i, c, self.min_word_freq)
             if best[0]:
                 out[c] = best
-        if sentence[i] not in self.common:
+        if sentence[i] not in self.common and _HAN.match(sentence[i]):
             # a rare character in an official text: any common character completing a frequent word
             # (形近 slips outside the confusion sets: 琐啐 → 琐碎)
             for c in self.common:
@@ -255,6 +257,8 @@ class TypoDetector:
             for i, prefix_tokens, texts, cands in self._jobs(sentence, a):
                 jobs.append((a, prefix_tokens, texts))
                 meta.append((si, i, cands, words_at))
+        self.stats["sentences"] += len(sentences)
+        self.stats["rows"] += sum(len(texts) for _, _, texts in jobs)
         out: list[list[TypoHit]] = [[] for _ in sentences]
         for (si, i, cands, words_at), scores in zip(meta, self.lm.continuation_scores(jobs)):
             j = int(np.argmax(scores[1:]))

@@ -57,18 +57,16 @@ class TypoLM:
         self.torch = torch
         # bfloat16 on CPUs with native bf16 matrix units (AVX512-BF16 / AMX): ~2.4× faster than float32
         # there, and the weights came from 4–6-bit quantization so bf16 loses nothing that matters. On
-        # other CPUs (AVX2 only) bf16 is emulated and slower than float32, while int8 matrix products
-        # (fbgemm) run ~4× faster than float32: there the linear layers are quantized to int8 per
-        # output channel after loading (BENCHMARKS.md).
+        # other CPUs (AVX2 only) bf16 is emulated and ~1.3–2× slower than float32, so float32 there.
+        # (int8 dynamic quantization was 1.5× faster on AVX2 but moved sentence log-probs by 11–15 nats
+        # against float32 — Gemma's activation outliers — far more than the margins: not used.)
         self.mode = dtype or os.environ.get("COACH_TYPO_DTYPE") or default_dtype()
-        self.dtype = torch.float32 if self.mode == "int8" else getattr(torch, self.mode)
+        self.dtype = getattr(torch, self.mode)
         hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
         # the folder is the one `coach model build --typo` wrote from the packaged GGUF (never a file a user
         # hands us); safetensors only, so even a tampered folder cannot make this unpickle code
         self.model = Gemma3ForCausalLM.from_pretrained(str(folder), dtype=self.dtype, local_files_only=True,
                                                        use_safetensors=True).eval()
-        if self.mode == "int8":
-            self.model = _quantize_int8(self.model)
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.pad_id = self.model.config.pad_token_id
         self.load_seconds = time.perf_counter() - started
@@ -212,19 +210,7 @@ def cpu_has_native_bf16() -> bool:
 
 
 def default_dtype() -> str:
-    return "bfloat16" if cpu_has_native_bf16() else "int8"
-
-
-def _quantize_int8(model):
-    """Linear layers as int8 (weights per output channel, activations per batch, fbgemm on x86)."""
-    import warnings
-
-    import torch
-    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # torch's notice that eager quantization is moving to torchao
-        return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True)
+    return "bfloat16" if cpu_has_native_bf16() else "float32"
 
 
 def default_threads() -> int | None:
