@@ -104,14 +104,20 @@ def evaluate(rows, hits_per_sentence, margins: dict) -> dict:
     }
 
 
-def seeds_hits(detector: TypoDetector) -> tuple[list[dict], dict, int, float]:
-    """Every position's best hit in the seeds (keep_all), each marked true when it fixes a known slip."""
+def seeds_hits(detector: TypoDetector, max_chars: int | None = None) -> tuple[list[dict], dict, int, float]:
+    """Every position's best hit in the seeds (keep_all), each marked true when it fixes a known slip;
+    with ``max_chars``, only the seeds' first lines up to that many characters."""
     all_hits, sentences = [], 0
     slips_at: list[tuple[str, int, str]] = []  # (file, position of a wrong character, right character)
     started = time.perf_counter()
     chars = 0
     for path in sorted(SEEDS.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
+        if max_chars is not None:
+            if chars >= max_chars:
+                break
+            cut = text.rfind("\n", 0, max_chars - chars)
+            text = text if len(text) <= max_chars - chars else text[: cut + 1 if cut > 0 else max_chars - chars]
         chars += len(text)
         sentences += len(split_sentences(text))
         for wrong, right in SEED_SLIPS.items():
@@ -197,6 +203,7 @@ def main(argv=None) -> int:
     ap.add_argument("--target-fa", type=float, default=0.01, help="sentence false-alarm target for calibration")
     ap.add_argument("--limit", type=int, default=None, help="only the first N lines of each half")
     ap.add_argument("--no-seeds", action="store_true")
+    ap.add_argument("--seed-chars", type=int, default=None, help="only the seeds' first N characters")
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = ap.parse_args(argv)
 
@@ -211,7 +218,7 @@ def main(argv=None) -> int:
     result: dict = {"mode": lm.mode, "threads": lm.torch.get_num_threads()}
     seeds = None
     if not args.no_seeds:
-        seed_hits, info, n_slips, seed_seconds = seeds_hits(detector)
+        seed_hits, info, n_slips, seed_seconds = seeds_hits(detector, args.seed_chars)
         seeds = (seed_hits, info)
         print(f"seeds: {info['chars']} chars, {info['sentences']} sentences, {seed_seconds:.1f} s", flush=True)
     if args.margin is None:
