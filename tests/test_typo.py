@@ -159,3 +159,109 @@ def test_deep_check_child_process_reports_progress_and_findings(in_typo_home):
     assert result.ok and seen and seen[-1][0] == seen[-1][1]
     assert [(f.extra["found"], f.suggestion) for f in result.findings] == [("切", "彻")]
     assert not run_deep_check("   ", lambda d, t: None).ok
+
+
+# --- the optional LLM proofreading pass, against a real local OpenAI-compatible server --------------
+
+DRAFT = "各位同志：\n我们要认真贯切落实党的二十大精神，把各项工作做实做细。\n"
+
+
+@pytest.fixture
+def llm_server():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from openai_server import OpenAIServer
+
+    with OpenAIServer() as s:
+        yield s
+
+
+def _settings(server):
+    from coach.coaching.llm import LLMSettings
+
+    return LLMSettings(provider="openai", base_url=server.base_url, api_key="sk-test", model="test-model", timeout=5)
+
+
+def _answer(server, suggestions, chatter=""):
+    from openai_server import Behaviour
+
+    body = json.dumps(suggestions, ensure_ascii=False)
+    # streamed in pieces, as providers do, with a code fence around the JSON
+    text = f"{chatter}```json\n{body}\n```"
+    server.push(Behaviour(chunks=[text[k : k + 9] for k in range(0, len(text), 9)]))
+
+
+def test_llm_suggestion_that_verifies_becomes_a_finding_with_a_fix(llm_server, detector):
+    from coach.typo.llm_check import llm_proofread
+
+    _answer(llm_server, [{"原文": "认真贯切落实", "改为": "认真贯彻落实", "说明": "贯切→贯彻"}], "好的，结果如下：\n")
+    result = llm_proofread(DRAFT, _settings(llm_server), lm=detector.lm)
+    assert result.problem is None and not result.dropped
+    [f] = result.findings
+    at = DRAFT.index("切")
+    assert (f.start, f.end, f.suggestion, f.family, f.rule) == (at, at + 1, "彻", "typo-lm", "typo-llm")
+    assert f.fix.replacement == "彻" and not f.fix.safe and f.line == 2
+    # the draft went to the model as a delimited data block, with the proofreading instructions
+    messages = llm_server.last_messages()
+    assert "错别字" in messages[0]["content"] and "贯切落实" in messages[-1]["content"]
+    assert "<<<正文>>>" in messages[-1]["content"]
+
+
+def test_hallucinated_rewritten_or_worse_suggestions_are_dropped(llm_server, detector):
+    from coach.typo.llm_check import llm_proofread
+
+    text = "我们要认真贯彻落实党的二十大精神，把各项工作做实做细。"
+    _answer(llm_server, [
+        {"原文": "坚决贯切执行", "改为": "坚决贯彻执行"},  # quotes text that is not in the draft
+        {"原文": "把各项工作做实做细", "改为": "推动各项工作取得实效"},  # a rewrite, not a typo fix
+        {"原文": "认真贯彻落实", "改为": "认真惯彻落实"},  # a "fix" that the LM finds far worse
+        {"改为": "无原文"},
+    ])
+    result = llm_proofread(text, _settings(llm_server), lm=detector.lm)
+    assert result.findings == []
+    assert len(result.dropped) == 4 and "未通过核对" in result.message
+    assert {d["why"] for d in result.dropped} >= {"原文不在正文中", "不是小范围的改字"}
+    assert any("更不通顺" in d["why"] for d in result.dropped)
+
+
+def test_llm_that_fails_or_answers_nonsense_leaves_a_clear_note_and_no_findings(llm_server, detector):
+    from openai_server import Behaviour
+
+    from coach.coaching.llm import LLMSettings
+    from coach.typo.llm_check import llm_proofread
+
+    llm_server.push(Behaviour(chunks=["我觉得这篇文章写得很好。"]))
+    result = llm_proofread(DRAFT, _settings(llm_server), lm=detector.lm)
+    assert result.findings == [] and "格式" in result.problem
+    llm_server.push(Behaviour(mode="status", status=500, error_message="boom"))
+    result = llm_proofread(DRAFT, _settings(llm_server), lm=detector.lm)
+    assert result.findings == [] and "500" in result.problem and "其余校对结果不受影响" in result.problem
+    result = llm_proofread(DRAFT, LLMSettings(provider="openai"), lm=detector.lm)
+    assert result.findings == [] and "COACH_LLM" in result.problem
+
+
+def test_lint_deep_llm_adds_only_verified_llm_findings(in_typo_home, llm_server, tmp_path, capsys, monkeypatch):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("会议要求，各单位要加强组织领导，确保各项任务落到实处。\n", encoding="utf-8")
+    monkeypatch.setenv("COACH_LLM_BASE_URL", llm_server.base_url)
+    monkeypatch.setenv("COACH_LLM_API_KEY", "sk-test")
+    monkeypatch.setenv("COACH_LLM_MODEL", "test-model")
+    _answer(llm_server, [{"原文": "落到实处", "改为": "落倒实处"}, {"原文": "加强组织领道", "改为": "加强组织领导"}])
+    assert main(["lint", "--json", "--deep", "--llm", str(doc)]) == 0
+    out = capsys.readouterr()
+    assert not [f for f in json.loads(out.out) if f["rule"] == "typo-llm"]  # neither survives verification
+    assert "2条建议未通过核对" in out.err
+    assert main(["lint", "--llm", str(doc)]) == 2 and "--deep" in capsys.readouterr().err
+
+
+def test_deep_check_child_adds_the_llm_pass_when_asked(in_typo_home, llm_server, monkeypatch):
+    from coach.ui.deepcheck import run_deep_check
+
+    monkeypatch.setenv("COACH_LLM_BASE_URL", llm_server.base_url)
+    monkeypatch.setenv("COACH_LLM_MODEL", "test-model")
+    _answer(llm_server, [{"原文": "要认真贯切", "改为": "要认真贯彻"}, {"原文": "不存在的话", "改为": "不存在的活"}])
+    result = run_deep_check("我们要认真贯切落实党的二十大精神。", lambda d, t: None, llm=True)
+    assert result.ok and "大模型校对" in result.message and "1条建议未通过核对" in result.message
+    # the LM found 切→彻 itself; the LLM's agreeing suggestion is not listed twice
+    assert [(f.extra["found"], f.suggestion) for f in result.findings] == [("切", "彻")]

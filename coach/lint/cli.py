@@ -41,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="逐条列出全部问题（默认同一规则只列前几条）")
     p.add_argument("--deep", action="store_true",
                    help="深度校对：另用语言模型查找音近、形近错别字（较慢；首次使用时自动生成模型）")
+    p.add_argument("--llm", action="store_true",
+                   help="与 --deep 同用：再请已配置的大模型（COACH_LLM_*）校对一遍，建议经核对后才列出")
     p.add_argument("--check-rules", action="store_true",
                    help="不检查文本，而是用每条规则自带的例句检验规则本身（写自己的规则文件后用）")
     p.set_defaults(func=run)
@@ -117,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
     for err in linter.rule_errors:
         print(f"警告：{err}", file=sys.stderr)
     name = "<stdin>" if args.file == "-" else args.file
+    if args.llm and not args.deep:
+        raise CoachError("--llm 需要与 --deep 一起使用：coach lint --deep --llm 文件")
     if args.fix and args.deep:
         raise CoachError("--deep 的建议需要逐条确认，不能与 --fix 一起使用。")
     if args.fix:
@@ -134,6 +138,13 @@ def run(args: argparse.Namespace) -> int:
             from coach.typo import deep_findings, merge_findings
 
             findings = merge_findings(findings, deep_findings(text))
+            if args.llm:
+                from coach.typo import default_detector
+                from coach.typo.llm_check import llm_proofread
+
+                checked = llm_proofread(text, lm=default_detector().lm)
+                print(checked.message, file=sys.stderr)
+                findings = merge_findings(findings, checked.findings)
         if args.json:
             json.dump([f.to_dict() for f in findings], sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")

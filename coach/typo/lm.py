@@ -44,7 +44,7 @@ class TypoLM:
     """Scores texts: per-token log-probabilities (natural log) under the model, with the character
     span each token covers. Padding is on the right, so a text's scores do not depend on the batch."""
 
-    def __init__(self, folder: Path | None = None, dtype: str = "bfloat16", threads: int | None = None):
+    def __init__(self, folder: Path | None = None, dtype: str | None = None, threads: int | None = None):
         import torch
         from tokenizers import Tokenizer
         from transformers import Gemma3ForCausalLM
@@ -55,9 +55,13 @@ class TypoLM:
         if threads:
             torch.set_num_threads(threads)
         self.torch = torch
-        # bfloat16: the weights came from 4–6-bit quantization, so bf16 loses nothing that matters, and
-        # on CPUs with AVX512-BF16 it runs ~2.4× faster than float32 (BENCHMARKS.md)
-        self.dtype = getattr(torch, dtype)
+        # bfloat16 on CPUs with native bf16 matrix units (AVX512-BF16 / AMX): ~2.4× faster than float32
+        # there, and the weights came from 4–6-bit quantization so bf16 loses nothing that matters. On
+        # other CPUs (AVX2 only) bf16 is emulated and ~1.3–2× slower than float32, so float32 there.
+        # (int8 dynamic quantization was 1.5× faster on AVX2 but moved sentence log-probs by 11–15 nats
+        # against float32 — Gemma's activation outliers — far more than the margins: not used.)
+        self.mode = dtype or os.environ.get("COACH_TYPO_DTYPE") or default_dtype()
+        self.dtype = getattr(torch, self.mode)
         hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
         # the folder is the one `coach model build --typo` wrote from the packaged GGUF (never a file a user
         # hands us); safetensors only, so even a tampered folder cannot make this unpickle code
@@ -195,6 +199,18 @@ class TypoLM:
             return [(lp[row, : len(seq) - 1].numpy(), dist[row, : len(seq) - 1].numpy())
                     for row, seq in enumerate(batch)]
         return [(lp[row, : len(seq) - 1].numpy(),) for row, seq in enumerate(batch)]
+
+
+def cpu_has_native_bf16() -> bool:
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="ignore")
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def default_dtype() -> str:
+    return "bfloat16" if cpu_has_native_bf16() else "float32"
 
 
 def default_threads() -> int | None:

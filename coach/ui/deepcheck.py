@@ -6,6 +6,10 @@ prints one JSON object per line: ``{"done", "total"}`` while working, then ``{"f
 ``{"error": "…"}`` — the same protocol as ``coach.ui.rebuild``.
 
     python -m coach.ui.deepcheck < text.txt
+    python -m coach.ui.deepcheck --llm < text.txt   # and the configured LLM's verified suggestions
+
+With ``--llm`` the child also asks the configured LLM (COACH_LLM_* in its environment) and keeps the
+suggestions ``coach.typo.llm_check`` verifies; a failing LLM only adds a note, the LM's findings stand.
 """
 
 from __future__ import annotations
@@ -34,14 +38,21 @@ def main() -> int:
     from coach.errors import CoachError
 
     text = sys.stdin.read()
+    note = None
     try:
-        from coach.typo import deep_findings
+        from coach.typo import deep_findings, default_detector, merge_findings
 
         found = deep_findings(text, progress=lambda done, total: _emit({"done": done, "total": total}))
+        if "--llm" in sys.argv[1:]:
+            from coach.typo.llm_check import llm_proofread
+
+            checked = llm_proofread(text, lm=default_detector().lm)
+            found = merge_findings(found, checked.findings)
+            note = checked.message
     except CoachError as exc:
         _emit({"error": str(exc)})
         return 2
-    _emit({"findings": [f.to_dict() for f in found]})
+    _emit({"findings": [f.to_dict() for f in found], "note": note})
     return 0
 
 
@@ -50,16 +61,19 @@ def _finding(d: dict) -> Finding:
     return Finding(**{**d, "fix": Fix(**fix) if fix else None})
 
 
-def run_deep_check(text: str, on_progress: Callable[[int, int], None]) -> DeepResult:
+def run_deep_check(text: str, on_progress: Callable[[int, int], None], llm: bool = False) -> DeepResult:
+    """The deep check in a child process; with ``llm`` also the configured LLM's verified suggestions."""
     if not text.strip():
         return DeepResult(False, "全文是空的，没有可校对的内容。")
-    final, hint = run_reporting("coach.ui.deepcheck", [],
+    final, hint = run_reporting("coach.ui.deepcheck", ["--llm"] if llm else [],
                                 lambda msg: on_progress(int(msg["done"]), int(msg.get("total", 0))),
                                 lambda msg: "done" in msg, stdin=text)
     if final and "findings" in final:
         found = [_finding(d) for d in final["findings"]]
         message = (f"深度校对完成：发现{len(found)}处疑似错别字，已加入问题清单，请逐条确认。" if found
                    else "深度校对完成：没有发现疑似错别字。")
+        if final.get("note"):
+            message += final["note"]
         return DeepResult(True, message, found)
     if final and "error" in final:
         return DeepResult(False, final["error"])
