@@ -258,6 +258,7 @@ def test_routing_is_data(tmp_path):
     shutil.copytree(config.prompts_dir(), tmp_path / "prompts")
     path = tmp_path / "prompts" / "intents.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
-        '      - "模板|范本"\n', '      - "模板|范本"\n      - "来个示范"\n'), encoding="utf-8")
+        '      - {re: "模板|范本|样本", weight: 3}\n',
+        '      - {re: "模板|范本|样本", weight: 3}\n      - "来个示范"\n'), encoding="utf-8")
     assert route(load_coaching_data(), "来个示范").intent == "unknown"
     assert route(load_coaching_data(tmp_path / "prompts"), "来个示范").intent == "examples"
