@@ -131,12 +131,21 @@ def test_a_topic_the_corpus_holds_shows_passages_about_it(coach):
 
 
 def test_a_genre_the_corpus_lacks_is_named_and_what_is_shown_is_labelled(coach):
-    reply = ask(coach, qingshi_project(), step_named("搭骨"), "有请示的范本吗？")
+    # the default corpus holds speeches and our model texts (请示、报告、通知、函、批复、纪要、意见、工作总结), no 通报
+    project = Project(brief=BriefCard(genre="通报", title="关于2026年一季度公文质量情况的通报"))
+    reply = ask(coach, project, step_named("搭骨"), "有通报的范本吗？")
     assert reply.extras.intent == "examples"
-    assert "语料库里还没有请示的范文（现有的是讲话稿）" in reply.text
-    assert "“请示缘由”→“请示事项”→“结语”" in reply.text
+    assert "语料库里还没有通报的范文" in reply.text
+    assert "“通报事实”→“分析评价”→“决定和要求”" in reply.text
     if reply.extras.passages:
         assert "只能借鉴写法" in reply.text and "不是范文" in reply.text
+
+
+def test_a_qingshi_asking_for_examples_gets_qingshi_model_text_not_a_speech(coach):
+    reply = ask(coach, qingshi_project(), step_named("搭骨"), "有请示的范本吗？")
+    assert reply.extras.intent == "examples"
+    assert reply.extras.passages, reply.text
+    assert {item["passage"].get("genre") for item in reply.extras.passages} == {"请示"}
 
 
 def test_closing_question_follows_the_genre(coach):

@@ -75,12 +75,14 @@ def is_own_text(passage: Any, project_text: str) -> bool:
     return len(text) >= 8 and text in project_text
 
 
-def _search(retriever: Any, query: str, k: int, step: str, positions, kinds, own: str, floor: float | None = None):
+def _search(retriever: Any, query: str, k: int, step: str, positions, kinds, own: str, floor: float | None = None,
+            genres: list[str] | None = None):
     """Search leaving out the writer's own document (e.g. the sample project's seed speech); retrievers
-    that predate ``exclude_text`` (test doubles) are asked without it."""
+    that predate ``exclude_text`` (test doubles) are asked without it. ``genres``: only documents of these."""
     try:
+        extra = {"genres": genres} if genres else {}
         return retriever.search(query, k=k, step=step, positions=positions, kinds=kinds, exclude_text=own or None,
-                                floor=floor)
+                                floor=floor, **extra)
     except TypeError:
         return retriever.search(query, k=k, step=step, positions=positions, kinds=kinds)
 
@@ -263,8 +265,17 @@ class OfflineCoach:
                 positions = f.positions or positions
                 kinds = f.kinds or kinds
         own = _squash("\n".join([project.outline, project.current_text()]))
+        # a 请示 project learns from the corpus's 请示 (our model texts or the unit's own) when it has any
+        from coach.genres import get_genre
+
+        genre = get_genre(project.brief.genre)
+        held = self.corpus_genres() or set()
+        genres = [genre.name] if genre is not None and genre.name in held else None
         try:
-            hits = list(_search(retriever, query, k + 4, step.key, positions, kinds, own, floor))
+            hits = list(_search(retriever, query, k + 4, step.key, positions, kinds, own, floor, genres))
+            if not hits and genres:  # nothing of the genre close, or none in the step's scope: its form is the lesson
+                hits = (list(_search(retriever, query, k + 4, step.key, positions, kinds, own, 0.0, genres))
+                        or list(_search(retriever, query, k + 4, None, None, None, own, 0.0, genres)))
             if not hits and (positions or kinds):
                 hits = list(_search(retriever, query, k + 4, step.key, None, None, own, floor))
         except Exception as exc:
