@@ -1,6 +1,7 @@
 """Deep 错别字 check (``coach lint --deep``): a language model (Gemma 3 270M, converted once from the
 installed GGUF package, see ``coach.typo.convert``) weighs same-sound / similar-shape candidates
-(pycorrector's confusion sets) against what is written.
+(pycorrector's confusion sets, pypinyin near sounds) against what is written; optionally a configured
+LLM proofreads too, its suggestions verified against the text (``coach.typo.llm_check``).
 
     from coach.typo import deep_findings
     deep_findings("我们要认真贯切落实党的二十大精神。")   # -> [Finding(rule="typo-lm", suggestion="彻", …)]
@@ -52,7 +53,7 @@ def deep_findings(text: str, detector=None, progress: Callable[[int, int], None]
             # never safe: a language model's guess is for the writer to confirm
             fix=Fix(hit.start, hit.end, hit.replacement, safe=False),
             extra={"found": hit.original, "replacement": hit.replacement, "margin": hit.margin,
-                   "word": hit.word, "column": hit.start - line_starts[line - 1] + 1,
+                   "word": hit.word, "kind": hit.kind, "column": hit.start - line_starts[line - 1] + 1,
                    "excerpt": excerpt(text, hit.start, hit.end), "title": "深度校对（语言模型）"},
         ))
     return out
