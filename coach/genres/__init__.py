@@ -25,6 +25,7 @@ class Genre:
     recipient: bool  # has a 主送机关
     signature: bool  # has a 落款 (署名 and 成文日期)
     aliases: tuple[str, ...] = ()
+    direction_hint: str = ""  # what to tell a writer who picked another direction for it (立意)
 
     @property
     def statutory(self) -> bool:
@@ -46,7 +47,8 @@ def load_genres(path: str | None = None) -> tuple[Genre, ...]:
     for entry in data.get("genres") or []:
         out.append(Genre(name=entry["name"], family=entry["family"], directions=tuple(entry.get("directions") or ()),
                          recipient=bool(entry.get("recipient")), signature=bool(entry.get("signature")),
-                         aliases=tuple(entry.get("aliases") or ())))
+                         aliases=tuple(entry.get("aliases") or ()),
+                         direction_hint=str(entry.get("direction_hint") or "")))
     return tuple(out)
 
 

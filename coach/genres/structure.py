@@ -76,15 +76,16 @@ def applies(genre: str | None, rule_id: str) -> bool:
     return s is None or s.speech_outline_rules or rule_id not in (_data().get("speech_only_outline_rules") or ())
 
 
-def genre_rule_findings(genre: str | None, text: str) -> list[Finding]:
-    """The 文种 rules of the linter (family "genre": 一文一事, 报告夹带请示 …) on any text — a title, an
-    outline, a draft — so the same error is named at every step that holds the text."""
+def genre_rule_findings(genre: str | None, text: str, field: str = "text") -> list[Finding]:
+    """The 文种 rules of the linter (family "genre": 一文一事, 报告夹带请示 …) on a draft ("text") or an outline
+    ("outline"), so the same error is named at every step that holds the text (立意 runs them on its card
+    fields through coach.lint.subjects)."""
     from coach.genres import get_genre
-    from coach.lint import lint
+    from coach.lint import default_linter
 
     if get_genre(genre) is None or not text.strip():
         return []
-    return [f for f in lint(text, genre=genre) if f.family == "genre"]
+    return [f for f in default_linter().lint(text, genre=genre, field=field) if f.family == "genre"]
 
 
 def skeleton(genre: str | None) -> str:

@@ -6,6 +6,9 @@
 """
 
 from coach.lint.checkers import CHECKERS, Hit, register_checker
+# the checkers for project rules (立意卡 fields, facts, 文种 data) register themselves on import, so every rule
+# file can name them however the package is first imported
+from coach.lint import fact_checkers as _fact_checkers  # noqa: F401
 from coach.lint.engine import Linter, LintContext, check_examples, default_linter, excerpt, find_rules, lint
 from coach.lint.fixes import apply_fix, apply_safe_fixes
 from coach.lint.rules import BUILTIN_RULES_DIR, ENV_VAR, LintRuleError, Rule, load_builtin_rules, load_rule_file, load_rules

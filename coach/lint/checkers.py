@@ -231,20 +231,6 @@ def chinese_date(rule: Rule) -> Check:
 
 # ---------------------------------------------------------------- 文种 (genre)
 
-@register_checker("request_count")
-def request_count(rule: Rule) -> Check:
-    """More than one request formula in one 请示 (一文一事): every formula after the first is a hit."""
-    pat = compile_pattern(rule.params.get("pattern", r"请(?:予以|给予)?(?:批示|批准|审批|批复|审定|核准)"))
-
-    def check(text: str, ctx: LintContext) -> Iterator[Hit]:
-        hits = list(pat.finditer(text))
-        if len(hits) >= 2:
-            for m in hits[1:]:
-                yield Hit(m.start(), m.end(), None, {"count": len(hits)})
-
-    return check
-
-
 @register_checker("genre_name")
 def genre_name(rule: Rule) -> Check:
     """The 文种 the writer chose is not a 文种 (e.g. 请示报告). Reported at the start of the text."""

@@ -20,7 +20,7 @@ import re
 from coach.findings import Finding, Fix
 from coach.lint.checkers import CHECKERS, shared_tokenizer
 from coach.lint.patterns import compile_pattern
-from coach.lint.rules import ENV_VAR, LintRuleError, load_rules
+from coach.lint.rules import ENV_VAR, LintRuleError, conditions_hold, effective_level, load_rules
 from coach.lint.types import Check, Hit, LintContext, Rule
 
 # URLs and e-mail addresses keep their half-width punctuation.
@@ -114,7 +114,8 @@ class Linter:
     def __init__(self, rules: Sequence[Rule] | None = None) -> None:
         self.rules: list[Rule] = list(load_rules() if rules is None else rules)
         self._compiled = [_compile(r, i) for i, r in enumerate(self.rules)]
-        self._by_id = {r.id: r for r in self.rules}
+        self._by_id = {a: r for r in self.rules for a in r.aliases}  # a former id still names its rule
+        self._by_id.update({r.id: r for r in self.rules})
         self.rule_errors: list[LintRuleError] = []  # user rule files that were skipped (see from_paths)
 
     @classmethod
@@ -134,12 +135,19 @@ class Linter:
         """The jieba tokenizer (see ``coach.lint.checkers.shared_tokenizer``)."""
         return shared_tokenizer()
 
-    def lint(self, text: str, genre: str | None = None) -> list[Finding]:
-        """All findings for ``text`` (offsets are ``str`` indices into ``text``), sorted by position."""
+    def lint(self, text: str, genre: str | None = None, *, field: str = "text",
+             facts: dict[str, Any] | None = None) -> list[Finding]:
+        """All findings for ``text`` (offsets are ``str`` indices into ``text``), sorted by position.
+
+        ``field``: what ``text`` is — a document ("text", the default; "outline") or a 立意卡 field ("title" …);
+        only the rules that read it run (``Rule.reads``). ``facts``: what rules' ``when``/``unless`` test and
+        messages may quote (see coach.lint.subjects.project_facts); the 文种 is always among them.
+        """
         if not isinstance(text, str):
             raise TypeError("lint() 需要字符串文本")
         genre = genre.strip() if isinstance(genre, str) and genre.strip() else None
-        ctx = LintContext(text=text, genre=genre, _tokenizer=self.tokenizer)
+        facts = {"genre": genre, **(facts or {})}
+        ctx = LintContext(text=text, genre=genre, _tokenizer=self.tokenizer, facts=facts, where=field)
         protected = [m.span() for m in _PROTECTED.finditer(text)] if ("/" in text or "@" in text or "www." in text) else []
         p_starts = [s for s, _ in protected]
         line_starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
@@ -160,6 +168,10 @@ class Linter:
         for c in self._compiled:
             if c.genres and genre not in c.genres:
                 continue
+            if not c.rule.reads(field):
+                continue
+            if (c.rule.when or c.rule.unless) and not conditions_hold(c.rule, facts):
+                continue
             count = 0
             for hit in c.check(text, ctx):
                 s, e = hit.start, hit.end
@@ -171,16 +183,19 @@ class Linter:
                     continue
                 if c.rule.skip_latin_lines and is_latin_line(s):
                     continue
-                out.append((s, c.order, e, self._finding(c.rule, text, hit, line_starts)))
+                out.append((s, c.order, e, self._finding(c.rule, text, hit, line_starts, facts)))
                 count += 1
                 if count >= MAX_FINDINGS_PER_RULE:
                     break
         out.sort(key=lambda t: (t[0], t[1], t[2]))
         return [f for *_, f in out]
 
-    def _finding(self, rule: Rule, text: str, hit: Hit, line_starts: list[int]) -> Finding:
+    def _finding(self, rule: Rule, text: str, hit: Hit, line_starts: list[int],
+                 facts: dict[str, Any]) -> Finding:
         found = text[hit.start : hit.end]
-        values = {"found": found, "replacement": hit.replacement or "", **hit.fields}
+        values = {**{k: v for k, v in facts.items() if v is not None}, "found": found,
+                  "replacement": hit.replacement or "", **hit.fields}
+        severity, source = effective_level(rule, facts) if rule.overrides else (rule.severity, rule.source)
         fix = None
         if hit.replacement is not None and hit.replacement != found:
             fix = Fix(hit.start, hit.end, hit.replacement, rule.safe)
@@ -191,14 +206,14 @@ class Linter:
             extra["title"] = rule.title
         return Finding(
             rule=rule.id,
-            severity=rule.severity,
+            severity=severity,
             message=_format(rule.message, values),
             suggestion=_format(rule.suggestion, values),
             start=hit.start,
             end=hit.end,
             line=line,
             family=rule.family,
-            source=rule.source,
+            source=source,
             fix=fix,
             extra=extra,
         )
@@ -246,10 +261,15 @@ def check_examples(linter: Linter, rules: Iterable[Rule] | None = None) -> list[
     for rule in linter.rules if rules is None else rules:
         for kind in ("match", "no_match"):
             for ex in rule.examples.get(kind, ()):
+                if isinstance(ex, dict) and "project" in ex:
+                    continue  # a whole project: its step runs it (coach.lint.subjects.check_project_examples)
                 text, genre = (ex, None) if isinstance(ex, str) else (ex["text"], ex.get("genre"))
+                field = "text" if isinstance(ex, str) else ex.get("field", "text")
+                if field == "text" and rule.fields and not rule.reads("text"):
+                    field = rule.fields[0]  # a rule on 立意卡 fields only: its examples are such a field
                 if genre is None and rule.genres:
                     genre = rule.genres[0]
-                hit = any(f.rule == rule.id for f in linter.lint(text, genre=genre))
+                hit = any(f.rule == rule.id for f in linter.lint(text, genre=genre, field=field))
                 if kind == "match" and not hit:
                     problems.append(f"{rule.origin}：规则“{rule.id}”应当报告例句“{text}”，但没有报告。")
                 elif kind == "no_match" and hit:

@@ -14,6 +14,13 @@ Optional context conditions (``before``/``not_before``/``after``/``not_after``: 
 must not match right before/after a hit, within ``window`` characters), ``genres`` (the rule runs only
 for these 文种), ``protect`` (default true: skip hits inside URLs and e-mail addresses).
 
+Rules that read a project, not only a text (the steps' ``rules.yaml``, the 请示/报告 rules): ``fields`` (what
+the rule reads: "text", "outline", 立意卡 fields such as "title"/"thesis", or "facts"; default text and
+outline), ``when``/``unless`` (facts about the project that must / must not hold: ``{family: speech}``,
+``{has_title: false}``, ``{target_chars: {le: 0}}``; see coach.lint.subjects.project_facts), ``overrides``
+(``[{when: …, severity: …, source: …}]``), ``aliases`` (former ids that still name the rule). Their examples
+may be ``{text: …, field: thesis}`` or a whole ``{project: {brief: …, draft: …}}`` run through the step.
+
 Users add their own files with ``load_rules(extra_paths=...)`` or the environment variable
 ``COACH_LINT_RULES`` (files or folders, separated by ``os.pathsep``). A broken user file raises
 ``LintRuleError`` naming the file and the problem; the built-in rules are never affected by it.
@@ -35,7 +42,7 @@ from coach.lint.checkers import CHECKERS
 from coach.lint.types import Rule
 from coach.text.decode import DecodeError, decode_text
 
-SOURCES = ("regulation", "standard", "practice")
+SOURCES = ("regulation", "standard", "practice", "check")  # check: a completeness check of ours (立意卡 …)
 BUILTIN_RULES_DIR = Path(__file__).resolve().parent / "rules"
 ENV_VAR = "COACH_LINT_RULES"
 
@@ -43,7 +50,10 @@ _REQUIRED = ("id", "severity", "family", "source", "message", "suggestion", "exp
 _KNOWN_KEYS = set(_REQUIRED) | {
     "title", "keywords", "pattern", "words", "checker", "params", "replacement", "safe",
     "before", "not_before", "after", "not_after", "window", "genres", "protect", "flags", "skip_latin_lines",
+    "fields", "when", "unless", "overrides", "aliases",
 }
+_EXAMPLE_TEXT_KEYS = {"text", "genre", "field"}
+_EXAMPLE_PROJECT_KEYS = {"project", "note"}
 
 
 class LintRuleError(CoachError):
@@ -66,7 +76,9 @@ def _str_tuple(value: Any, origin: str, rule_id: str, key: str) -> tuple[str, ..
 
 
 def _examples(value: Any, origin: str, rule_id: str, key: str) -> tuple[str | dict[str, str], ...]:
-    """Example sentences: strings, or ``{text: ..., genre: ...}`` when the rule needs a 文种."""
+    """Example sentences: strings, ``{text: ..., genre: ..., field: ...}`` when the rule needs a 文种 or reads a
+    立意卡 field, or ``{project: {...}, note: ...}`` — a whole project (立意卡, draft, versions) for the rules a
+    step runs on a project (coach.lint.subjects)."""
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -75,10 +87,12 @@ def _examples(value: Any, origin: str, rule_id: str, key: str) -> tuple[str | di
     for item in value:
         if isinstance(item, str):
             out.append(item)
-        elif isinstance(item, dict) and isinstance(item.get("text"), str) and set(item) <= {"text", "genre"}:
+        elif isinstance(item, dict) and isinstance(item.get("text"), str) and set(item) <= _EXAMPLE_TEXT_KEYS:
             out.append({k: str(v) for k, v in item.items()})
+        elif isinstance(item, dict) and isinstance(item.get("project"), dict) and set(item) <= _EXAMPLE_PROJECT_KEYS:
+            out.append(dict(item))
         else:
-            raise _fail(origin, rule_id, f"“{key}”中的例句应当是字符串或 {{text: ..., genre: ...}}")
+            raise _fail(origin, rule_id, f"“{key}”中的例句应当是字符串、{{text: ..., genre: ...}} 或 {{project: ...}}")
     return tuple(out)
 
 
@@ -158,6 +172,18 @@ def parse_rule(raw: Any, origin: str, checker_names: Iterable[str] | None = None
     flags = _str_tuple(raw.get("flags"), origin, rule_id, "flags")
     if not set(flags) <= {"IGNORECASE", "MULTILINE"}:
         raise _fail(origin, rule_id, "“flags”只支持 IGNORECASE、MULTILINE")
+    conditions = {}
+    for key in ("when", "unless"):
+        value = raw.get(key) or {}
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise _fail(origin, rule_id, f"“{key}”应当是“事实名: 取值”的映射")
+        conditions[key] = dict(value)
+    overrides = raw.get("overrides") or []
+    if not isinstance(overrides, list) or not all(
+        isinstance(o, dict) and isinstance(o.get("when"), dict) and set(o) <= {"when", "severity", "source"}
+        and o.get("severity", severity) in SEVERITIES and o.get("source", source) in SOURCES for o in overrides
+    ):
+        raise _fail(origin, rule_id, "“overrides”应当是 [{when: {...}, severity: ..., source: ...}] 列表")
     protect = raw.get("protect", True)
     skip_latin = raw.get("skip_latin_lines", True)
     if not isinstance(protect, bool) or not isinstance(skip_latin, bool):
@@ -189,7 +215,49 @@ def parse_rule(raw: Any, origin: str, checker_names: Iterable[str] | None = None
         skip_latin_lines=skip_latin,
         flags=flags,
         origin=origin,
+        fields=_str_tuple(raw.get("fields"), origin, rule_id, "fields"),
+        when=conditions["when"],
+        unless=conditions["unless"],
+        overrides=tuple(dict(o) for o in overrides),
+        aliases=_str_tuple(raw.get("aliases"), origin, rule_id, "aliases"),
     )
+
+
+_COMPARISONS = {"lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b,
+                "ge": lambda a, b: a >= b, "ne": lambda a, b: a != b}
+
+
+def _fact_holds(actual: Any, expected: Any) -> bool:
+    """One condition: a list = one of, a bool = truthiness, a mapping = comparisons ({le: 0}, {not: [...]})."""
+    if isinstance(expected, dict):
+        try:
+            return all(
+                (actual not in (v if isinstance(v, list) else [v])) if op == "not"
+                else (actual is not None and _COMPARISONS[op](actual, v))
+                for op, v in expected.items()
+            )
+        except (KeyError, TypeError):
+            return False
+    if isinstance(expected, list):
+        return actual in expected
+    if isinstance(expected, bool):
+        return bool(actual) is expected
+    return actual == expected
+
+
+def conditions_hold(rule: Rule, facts: dict[str, Any]) -> bool:
+    """All of ``when`` hold and none of ``unless``. A fact the caller does not know never holds."""
+    if any(k not in facts or not _fact_holds(facts[k], v) for k, v in rule.when.items()):
+        return False
+    return not any(k in facts and _fact_holds(facts[k], v) for k, v in rule.unless.items())
+
+
+def effective_level(rule: Rule, facts: dict[str, Any]) -> tuple[str, str]:
+    """(severity, source) after the first override whose ``when`` holds (请示's wrong direction is an error)."""
+    for o in rule.overrides:
+        if all(k in facts and _fact_holds(facts[k], v) for k, v in o["when"].items()):
+            return o.get("severity", rule.severity), o.get("source", rule.source)
+    return rule.severity, rule.source
 
 
 def load_rule_file(path: str | os.PathLike[str], checker_names: Iterable[str] | None = None) -> list[Rule]:

@@ -38,6 +38,20 @@ class Rule:
     skip_latin_lines: bool = True  # a line of English prose (more Latin letters than Chinese characters, 3+ words) is not checked
     flags: tuple[str, ...] = ()
     origin: str = ""  # the file the rule came from
+    # where the rule looks: "text" (a document: draft, outline) and/or named fields of a project ("title",
+    # "thesis" … of the 立意卡, "facts" for rules that judge facts only); () = the text only. One rule can
+    # read several, so the 请示 一文一事 rule is written once and found at 立意, 搭骨 and 修容 alike.
+    fields: tuple[str, ...] = ()
+    when: dict[str, Any] = field(default_factory=dict)  # facts that must all hold (coach.lint.rules.conditions_hold)
+    unless: dict[str, Any] = field(default_factory=dict)  # the rule is skipped when any of these holds
+    overrides: tuple[dict[str, Any], ...] = ()  # [{when: {...}, severity, source}]: louder in some cases
+    aliases: tuple[str, ...] = ()  # former ids (a rule that was written in two places keeps both names)
+
+    def reads(self, name: str) -> bool:
+        """Does the rule look at ``name`` ("text", "outline", a 立意卡 field, "facts")?"""
+        if not self.fields:
+            return name in ("text", "outline")
+        return name in self.fields
 
     @property
     def kind(self) -> str:
@@ -49,7 +63,7 @@ class Rule:
 
     def terms(self) -> tuple[str, ...]:
         """Words a writer might use when asking about this rule (for ``find_rules``)."""
-        out = [self.id, self.title, *self.keywords]
+        out = [self.id, *self.aliases, self.title, *self.keywords]
         if self.words:
             out.extend(self.words.keys())
             out.extend(v for v in self.words.values() if v)
@@ -68,11 +82,15 @@ class Hit:
 
 @dataclass
 class LintContext:
-    """What a checker may use besides the text: the 文种 and the jieba tokenizer (built on first use)."""
+    """What a checker may use besides the text: the 文种, the jieba tokenizer (built on first use), what the
+    caller knows about the document (``facts``: 文种 family, direction, 立意卡 … see coach.lint.subjects) and
+    what ``text`` is (``where``: "text", "outline" or a 立意卡 field such as "title")."""
 
     text: str
     genre: str | None
     _tokenizer: Callable[[], Any]  # the linter's tokenizer, built on first use
+    facts: dict[str, Any] = field(default_factory=dict)
+    where: str = "text"
 
     def tokenizer(self) -> Any:
         return self._tokenizer()

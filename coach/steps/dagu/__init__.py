@@ -20,7 +20,7 @@ def check(project: Project, embed=None) -> list[Finding]:
     genre = project.brief.genre
     found = [f for f in check_outline(project.outline, thesis=project.brief.thesis or None, embed=embed)
              if structure.applies(genre, f.rule)]
-    return found + structure.check_outline(genre, project.outline) + structure.genre_rule_findings(genre, project.outline)
+    return found + structure.check_outline(genre, project.outline) + structure.genre_rule_findings(genre, project.outline, field="outline")
 
 
 def query(project: Project, focus: str | None = None) -> str:
