@@ -21,7 +21,9 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
 
 from coach.coaching.context import Focus, finding_excerpt, shorten, top_headings
-from coach.coaching.offline import Gathered, OfflineCoach, passage_source
+from coach.coaching.format import passage_source
+from coach.coaching.gather import Gathered
+from coach.coaching.offline import OfflineCoach
 from coach.coaching.questions import next_questions
 from coach.coaching.safety import EDIT_END, EDIT_START, CitationFilter, ThinkFilter, data_block, neutralise, scrub
 from coach.coaching.types import CoachReply, CoachTurn, ReplyExtras, SuggestedEdit

@@ -14,7 +14,7 @@ character offsets. jieba (already a dependency) gives us the dictionary and segm
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from coach.lint.patterns import compile_pattern

@@ -12,12 +12,18 @@ from dataclasses import dataclass
 from coach.findings import Finding
 from coach.project import Project
 from coach.steps import STEPS, Step
-from coach.text.vocabulary import SEVERITY_LABELS, STATUS_LABELS
+from coach.text.vocabulary import SEVERITY_LABELS, SEVERITY_ORDER, STATUS_LABELS
 
 STATE_ICONS = {"not_started": "○", "in_progress": "◐", "done": "●"}
 
 #: score deductions per finding (shown to the writer next to the score card)
 PENALTY = {"error": 15, "warning": 5, "info": 1}
+
+
+def score_rule_text() -> str:
+    """How a step is scored, in the words the writer reads (the 成器 page shows it under the scores)."""
+    each = "，".join(f"每条{SEVERITY_LABELS[s]}扣{n}分" for s, n in PENALTY.items())
+    return f"每步满分100：{each}；未开始的步骤不计分，总分按五步平均。"
 
 
 def content_marker(project: Project) -> int:
@@ -46,7 +52,6 @@ def run_checks(project: Project, steps: tuple[Step, ...] = STEPS, embed=None) ->
     return CheckRun(findings, failures)
 
 
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 #: the 修容 list shows this many findings at most; the rest wait until the first are dealt with
 MAX_LISTED_FINDINGS = 60
 

@@ -10,6 +10,7 @@ from coach.ui import actions, services, versions
 from coach.ui import session as ss
 from coach.ui import status as status_ui
 from coach.ui import widgets
+from coach.text.vocabulary import SEVERITY_LABELS, severity_label
 from coach.ui.text import md_escape
 from coach.ui.versions import add_snapshot
 
@@ -94,7 +95,7 @@ def render(step: Step) -> None:
     st.markdown("##### 五步评分")
     rows = status_ui.scorecard(ss.project(), ss.check_run())
     overall = status_ui.overall_score(rows)
-    st.caption("每步满分100：每条错误扣15分，每条提醒扣5分，每条建议扣1分；未开始的步骤不计分，总分按五步平均。")
+    st.caption(status_ui.score_rule_text())
     st.metric("总分", "—" if overall is None else overall)
     st.dataframe([r.as_row() for r in rows], hide_index=True, width="stretch")
     st.markdown("##### 导出")
@@ -107,7 +108,7 @@ def final_check_panel() -> None:
     (st.success if check.ready else st.warning)(check.summary())
     for part in check.steps:
         if part.findings:
-            label = f"{part.name}：错误{part.count('error')}、提醒{part.count('warning')}、建议{part.count('info')}"
+            label = f"{part.name}：" + "、".join(f"{severity_label(sev)}{part.count(sev)}" for sev in SEVERITY_LABELS)
             with st.expander(label, expanded=False):
                 widgets.show_findings(list(part.findings))
 
