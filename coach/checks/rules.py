@@ -55,6 +55,12 @@ class RuleSet:
         rule = self.rules.get(rule_id)
         return rule is not None and rule.enabled
 
+    def at(self, rule_id: str, place: Any, **kwargs: Any) -> Finding:
+        """A finding located at ``place`` — an outline heading or a section: anything with ``line``, ``start``
+        and ``end`` — so the checks do not repeat the three offsets at every call."""
+        return self.finding(rule_id, line=getattr(place, "line", None) or None, start=getattr(place, "start", None),
+                            end=getattr(place, "end", None), **kwargs)
+
     def finding(
         self,
         rule_id: str,

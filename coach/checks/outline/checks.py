@@ -87,11 +87,9 @@ def _check_levels(outline: Outline, rules: RuleSet) -> list[Finding]:
                 if node.level > parent_level + 1 and node.level <= STANDARD_LEVELS + 1:
                     missing = LEVEL_NAMES.get(parent_level + 1, f"第{parent_level + 1}级")
                     findings.append(
-                        rules.finding(
+                        rules.at(
                             "outline.level-skip",
-                            line=node.line or None,
-                            start=node.start,
-                            end=node.end,
+                            node,
                             severity="info" if parent is None else None,
                             parent=parent.marker if parent else "（开头）",
                             found=node.marker,
@@ -109,11 +107,9 @@ def _check_levels(outline: Outline, rules: RuleSet) -> list[Finding]:
                 first_too_deep = node
         if first_too_deep is not None:
             findings.append(
-                rules.finding(
+                rules.at(
                     "outline.depth",
-                    line=first_too_deep.line or None,
-                    start=first_too_deep.start,
-                    end=first_too_deep.end,
+                    first_too_deep,
                     depth=deepest,
                 )
             )
@@ -176,9 +172,7 @@ def _check_count(outline: Outline, rules: RuleSet) -> list[Finding]:
     problem = "不成结构，内容不妨拆成几个方面" if count < low else "头绪太多，听众难以记住"
     first = outline.roots[0] if count < low else outline.roots[high]
     return [
-        rules.finding(
-            "outline.top-count", line=first.line or None, start=first.start, end=first.end, count=count, problem=problem
-        )
+        rules.at("outline.top-count", first, count=count, problem=problem)
     ]
 
 
@@ -189,9 +183,7 @@ def _check_text(outline: Outline, rules: RuleSet) -> list[Finding]:
         if not node.text:
             if rules.enabled("outline.empty-heading") and node.marker:
                 findings.append(
-                    rules.finding(
-                        "outline.empty-heading", line=node.line or None, start=node.start, end=node.end, marker=node.marker
-                    )
+                    rules.at("outline.empty-heading", node, marker=node.marker)
                 )
             continue
         if node.run_in or not rules.enabled("outline.trailing-punct"):
@@ -234,11 +226,9 @@ def _check_parallel(outline: Outline, rules: RuleSet, tagger: Tagger) -> list[Fi
         model = min(good, key=lambda e: abs(e["length"] - median_good))["text"]
         for node, entry in flagged:
             findings.append(
-                rules.finding(
+                rules.at(
                     "outline.parallel",
-                    line=node.line or None,
-                    start=node.start,
-                    end=node.end,
+                    node,
                     detail=entry["reason"] + "。",
                     model=model,
                     extra={"length": entry["length"], "pos_similarity": entry["pos_similarity"]},
@@ -263,11 +253,9 @@ def _check_overlap(outline: Outline, rules: RuleSet, embed: Embed | None, tagger
             continue
         shown = "（都讲" + "、".join(s.shared[:3]) + "）" if s.shared else ""
         findings.append(
-            rules.finding(
+            rules.at(
                 "outline.overlap",
-                line=s.b.line or None,
-                start=s.b.start,
-                end=s.b.end,
+                s.b,
                 other=s.a.text,
                 other_line=s.a.line or "?",
                 shared=shown,
@@ -295,11 +283,9 @@ def _check_thesis(outline: Outline, rules: RuleSet, thesis: str, embed: Embed | 
             # without an embedder a missing shared word is weak evidence: say nothing rather than guess
             continue
         findings.append(
-            rules.finding(
+            rules.at(
                 "outline.off-thesis",
-                line=node.line or None,
-                start=node.start,
-                end=node.end,
+                node,
                 thesis=thesis if len(thesis) <= 30 else thesis[:30] + "…",
                 extra={"cosine": None if cos is None else round(cos, 3), "lexical": round(lex, 3)},
             )

@@ -185,7 +185,7 @@ def analyze_sections(
     for s in named:
         if s.chars == 0 and rules.enabled("section.empty"):
             findings.append(
-                rules.finding("section.empty", family="section", line=s.line, start=s.start, end=s.end, heading=label(s))
+                rules.at("section.empty", s, family="section", heading=label(s))
             )
         elif (
             s.chars >= p["substance_min_chars"]
