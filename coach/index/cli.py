@@ -144,8 +144,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             return max(vals) if vals else None
 
         floors = sorted({round(0.30 + 0.02 * n, 2) for n in range(16)} | {RELEVANCE_FLOOR})
-        # calibrated on dev + test only: the held-out split stays unseen by every setting
-        tuned = [q for q in queries if q.get("split") != "heldout"]
+        # calibrated on dev + test only: the held-out splits stay unseen by every setting
+        from coach.eval import is_tuning_split
+
+        tuned = [q for q in queries if is_tuning_split(q.get("split"))]
         calibration = floor_calibration(best, tuned, load_offtopic(), floors)
     if args.json:
         print(json.dumps({**rows, "floor_calibration": calibration}, ensure_ascii=False, indent=1))
@@ -158,7 +160,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     for mode, row in rows.items():
         cells = "".join(f"{row['by_split_type'][c][key]:>20.3f}" for c in cols)
         print(f"{names[mode]:<12}{row[key]:>14.3f}{row['mrr']:>7.3f}{cells}")
-    print("（列：划分/类型 的 " + key + "；heldout 是调参之后才写的改写查询，不用于调参）")
+    print("（列：划分/类型 的 " + key + "；heldout、heldout2 是留出的改写查询，不用于调参）")
     if calibration:
         print("相关度下限校准，dev+test 与无关查询（kept：标注查询仍能找到答案的比例；"
               "absent：无关查询如实返回“没有相近范文”的比例）")
