@@ -47,6 +47,15 @@ DENSE_WEIGHT = 1.0
 EXPAND_NEIGHBOURS = 2
 EXPAND_MIN_COSINE = 0.4
 EXPAND_WEIGHT = 1.0
+EXPAND_COOCCUR = False
+EXPAND_SOFT = False
+EXPAND_FETCH = 20
+DENSE_DROP_DIGITS = True
+SENTENCE_WEIGHT = 1.0
+PRF_DOCS = 0
+PRF_TERMS = 10
+PRF_WEIGHT = 0.3
+PRF_MAX_DF = 0.1
 #: a 8-character run shared with the writer's text marks a passage as theirs (see own_documents)
 SHINGLE = 8
 #: share of a corpus document's shingles found in the writer's text from which the document is theirs
@@ -189,6 +198,9 @@ class Retriever:
         self._indices = _sorted_columns(np.asarray(lexical.scores["indices"]), indptr)
         self._vocab_words: list[str] | None = None
         self._vocab_vectors: np.ndarray | None = None
+        self._sentence_vectors: np.ndarray | None = None
+        self._doc_terms = None
+        self._sentence_starts: np.ndarray | None = None
 
     def _unit_of(self, p: Passage) -> str:
         whole = self._units.get((p.doc_id, p.position), "")
@@ -275,8 +287,54 @@ class Retriever:
         return mask
 
     def embed_query(self, query: str) -> np.ndarray:
-        vec = self.embedder.encode([query], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        text = _dense_query_text(query) if DENSE_DROP_DIGITS else query
+        vec = self.embedder.encode([text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vec[0], dtype=np.float32)
+
+    def _feedback_terms(self, docs, query_tokens):
+        if self._doc_terms is None:
+            import scipy.sparse as sp
+            sc = self.lexical.scores
+            m = sp.csc_matrix((np.asarray(sc["data"]), np.asarray(sc["indices"]), np.asarray(sc["indptr"])),
+                              shape=(len(self.passages), len(self._indptr) - 1))
+            self._doc_terms = m.tocsr()
+            self._id_word = {v: k for k, v in self.lexical.vocab_dict.items()}
+        rows = self._doc_terms[docs]
+        weights = np.asarray(rows.sum(axis=0)).ravel()
+        n = len(self.passages)
+        weights[self._df > PRF_MAX_DF * n] = 0
+        asked = set(query_tokens)
+        out = []
+        for t in np.argsort(-weights)[: PRF_TERMS * 3].tolist():
+            w = self._id_word.get(t)
+            if weights[t] <= 0 or w is None or w in asked or len(w) < 2:
+                continue
+            out.append(w)
+            if len(out) >= PRF_TERMS:
+                break
+        return out
+
+    def _sentences(self):
+        if self._sentence_vectors is None:
+            sents, starts = [], [0]
+            for p in self.passages:
+                parts = [x.strip() for x in _SENTENCE.findall(p.text) if len(x.strip()) >= 4] or [p.text]
+                sents.extend(parts)
+                starts.append(len(sents))
+            self._sentence_vectors = np.asarray(self.embedder.encode(
+                sents, batch_size=1024, normalize_embeddings=True, convert_to_numpy=True,
+                show_progress_bar=False), dtype=np.float32)
+            self._sentence_starts = np.asarray(starts, dtype=np.int64)
+        return self._sentence_vectors, self._sentence_starts
+
+    def _sentence_best(self, qvec, ids):
+        vecs, starts = self._sentences()
+        ids = np.asarray(ids, dtype=np.int64)
+        a, b = starts[ids], starts[ids + 1]
+        lens = b - a
+        rows = np.repeat(a - np.concatenate(([0], np.cumsum(lens)[:-1])), lens) + np.arange(lens.sum())
+        sims = vecs[rows] @ qvec
+        return np.maximum.reduceat(sims, np.concatenate(([0], np.cumsum(lens)[:-1])))
 
     def answer_texts(self) -> list[str]:
         """Per passage, the text it answers for: its own, plus the heading it is the body of. A paragraph
@@ -304,24 +362,46 @@ class Retriever:
         return self._vocab_words, self._vocab_vectors
 
     def expansion(self, query: str | list[str]) -> list[str]:
-        """Corpus words standing in for the query's words the corpus never uses (see EXPAND_*).
-        ``query``: the text, or its lexical tokens."""
+        return list(self.expansion_weights(query))
+
+    def _postings(self, word):
+        t = self.lexical.vocab_dict.get(word)
+        if t is None or t >= len(self._df):
+            return np.zeros(0, dtype=self._indices.dtype)
+        return self._indices[self._indptr[t] : self._indptr[t + 1]]
+
+    def expansion_weights(self, query: str | list[str]) -> dict[str, float]:
         if not EXPAND_NEIGHBOURS:
-            return []
+            return {}
         tokens = lexical_tokens(query) if isinstance(query, str) else query
         unknown = [t for t in dict.fromkeys(tokens) if len(t) >= 2 and t not in self.lexical.vocab_dict]
         if not unknown:
-            return []
+            return {}
         words, index = self._vocabulary()
         if not words:
-            return []
+            return {}
+        known = [t for t in dict.fromkeys(tokens) if t in self.lexical.vocab_dict]
+        context = None
+        if EXPAND_COOCCUR and known:
+            context = np.unique(np.concatenate([self._postings(t) for t in known]))
         asked = np.asarray(self.embedder.encode(unknown, normalize_embeddings=True, convert_to_numpy=True,
                                                 show_progress_bar=False), dtype=np.float32)
-        out: list[str] = []
+        out: dict[str, float] = {}
         for vec in asked:
-            ids, sims = search_dense(index, vec, EXPAND_NEIGHBOURS)
-            out.extend(words[i] for i, s_ in zip(ids.tolist(), sims.tolist()) if s_ >= EXPAND_MIN_COSINE)
-        return list(dict.fromkeys(out))
+            ids, sims = search_dense(index, vec, EXPAND_FETCH if context is not None else EXPAND_NEIGHBOURS)
+            kept = 0
+            for i, s_ in zip(ids.tolist(), sims.tolist()):
+                if s_ < EXPAND_MIN_COSINE or kept >= EXPAND_NEIGHBOURS:
+                    break
+                w = words[i]
+                if context is not None and len(context):
+                    docs = self._postings(w)
+                    if not np.isin(docs, context, assume_unique=True).any():
+                        continue
+                kept += 1
+                wt = s_ if EXPAND_SOFT else 1.0
+                out[w] = max(out.get(w, 0.0), wt)
+        return out
 
     # --- relevance, own documents ---------------------------------------------------------------
 
@@ -477,11 +557,12 @@ class Retriever:
         lex_score: dict[int, float] = {}
         if mode in ("hybrid", "lexical"):
             scores = lexical_scores(self.lexical, tokens, mask)
-            extra = self.expansion(tokens) if mode == "hybrid" else []
-            if extra:
-                more = lexical_scores(self.lexical, extra, mask)
+            extra_w = self.expansion_weights(tokens) if mode == "hybrid" else {}
+            extra = list(extra_w)
+            for word, wt in extra_w.items():
+                more = lexical_scores(self.lexical, [word], mask)
                 if more is not None:
-                    scores = EXPAND_WEIGHT * more if scores is None else scores + EXPAND_WEIGHT * more
+                    scores = EXPAND_WEIGHT * wt * more if scores is None else scores + EXPAND_WEIGHT * wt * more
             if scores is not None:
                 top = np.argpartition(-scores, min(depth, len(scores) - 1))[:depth]
                 top = top[np.argsort(-scores[top], kind="stable")]
@@ -491,13 +572,44 @@ class Retriever:
                     lex_rank[i] = r
                     lex_score[i] = float(scores[i])
 
+        if mode == "hybrid" and PRF_DOCS and (lex_rank or dense_rank):
+            first = {}
+            for ranks, weight in ((dense_rank, DENSE_WEIGHT), (lex_rank, 1.0)):
+                for i, r in ranks.items():
+                    first[i] = first.get(i, 0.0) + weight / (RRF_K + r)
+            fb = sorted(first, key=lambda i: -first[i])[:PRF_DOCS]
+            terms = self._feedback_terms(fb, tokens + extra)
+            if terms:
+                ids = self.lexical.get_tokens_ids(list(terms))
+                if ids:
+                    more = self.lexical.get_scores(ids, weight_mask=None if mask is None else mask.astype(np.float32))
+                    base = lexical_scores(self.lexical, tokens, mask)
+                    if extra:
+                        m2 = lexical_scores(self.lexical, extra, mask)
+                        base = m2 * EXPAND_WEIGHT if base is None else base + EXPAND_WEIGHT * m2
+                    scores = PRF_WEIGHT * more if base is None else base + PRF_WEIGHT * more
+                    lex_rank, lex_score = {}, {}
+                    top = np.argpartition(-scores, min(depth, len(scores) - 1))[:depth]
+                    top = top[np.argsort(-scores[top], kind="stable")]
+                    for r, i in enumerate(top.tolist(), start=1):
+                        if scores[i] <= 0:
+                            break
+                        lex_rank[i] = r
+                        lex_score[i] = float(scores[i])
+        sent_rank: dict[int, int] = {}
+        if mode == "hybrid" and SENTENCE_WEIGHT:
+            cands = sorted(set(dense_rank) | set(lex_rank))
+            if cands:
+                best = self._sentence_best(qvec, cands)
+                for r, j in enumerate(np.argsort(-best, kind="stable").tolist(), start=1):
+                    sent_rank[cands[j]] = r
         if mode == "dense":
             fused = {i: dense_score[i] for i in dense_rank}
         elif mode == "lexical":
             fused = dict(lex_score)
         else:
             fused = {}
-            for ranks, weight in ((dense_rank, DENSE_WEIGHT), (lex_rank, 1.0)):
+            for ranks, weight in ((dense_rank, DENSE_WEIGHT), (lex_rank, 1.0), (sent_rank, SENTENCE_WEIGHT)):
                 for i, r in ranks.items():
                     fused[i] = fused.get(i, 0.0) + weight / (RRF_K + r)
 
@@ -543,6 +655,15 @@ class Retriever:
             for n, i in enumerate(order, start=1)
         ]
         return Hits(hits, absent=not hits, dropped=dropped, floor=floor, excluded_docs=excluded)
+
+
+_SENTENCE = __import__("re").compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_DIGITS = __import__("re").compile(r"[0-9０-９]+")
+
+
+def _dense_query_text(query: str) -> str:
+    stripped = _DIGITS.sub("", query)
+    return stripped if sum(ch.isalpha() for ch in stripped) >= 2 else query
 
 
 def corrected_text(text: str, marks) -> str:
