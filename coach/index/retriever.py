@@ -54,6 +54,11 @@ COVERAGE_WEIGHT = 0.3
 DENSE_WEIGHT = 0.5
 SENTENCE_WEIGHT = 0.5
 SENTENCE_MIN_CHARS = 4
+#: weight of the list of BM25's candidates that contain every word of the query (two or more words; a query
+#: word the corpus never uses rules this out): what the writer literally asked for. Without it an exact
+#: match that the embedding model misses (参谋部 指挥部 后勤部: BM25 1st, both dense lists far down) fell to
+#: 7th; with it dev lexical recall@5 0.97 → 1.00, MRR 0.95 → 1.00, paraphrases unchanged
+ALL_WORDS_WEIGHT = 1.0
 #: query expansion: a query word the corpus never uses (踢皮球) is looked up among the corpus's own words by
 #: the embedding model's word vectors (→ 扯皮). Of its EXPAND_FETCH nearest words at cosine ≥
 #: EXPAND_MIN_COSINE, the first EXPAND_NEIGHBOURS that co-occur in some passage with one of the query's
@@ -555,7 +560,8 @@ class Retriever:
         qvec = self.embed_query(query) if mode in ("hybrid", "dense") or floor > 0 else None
         own = self._ranked(tokens, qvec, mode, depth, mask, allowed)
         dense_score, lex_score = own.dense_score, own.lex_score
-        lists = [(own.dense_rank, DENSE_WEIGHT), (own.lex_rank, 1.0), (own.sentence_rank, SENTENCE_WEIGHT)]
+        lists = [(own.dense_rank, DENSE_WEIGHT), (own.lex_rank, 1.0), (own.sentence_rank, SENTENCE_WEIGHT),
+                 (own.all_words_rank, ALL_WORDS_WEIGHT)]
         # the LLM's official rephrasing (hybrid only; None when no LLM is configured, it failed or was slow):
         # its lists are added to the writer's query's, never put in their place, so whatever the writer's
         # own words find stays in the fusion
@@ -568,8 +574,9 @@ class Retriever:
                 other_vec = self.embed_query(text)
                 other = (other_tokens, other_vec,
                          self._ranked(other_tokens, other_vec, mode, depth, mask, allowed))
-                lists += [(other[2].dense_rank, REWRITE_WEIGHT * DENSE_WEIGHT), (other[2].lex_rank, REWRITE_WEIGHT),
-                          (other[2].sentence_rank, REWRITE_WEIGHT * SENTENCE_WEIGHT)]
+                lists += [(ranks, REWRITE_WEIGHT * weight) for ranks, weight in (
+                    (other[2].dense_rank, DENSE_WEIGHT), (other[2].lex_rank, 1.0),
+                    (other[2].sentence_rank, SENTENCE_WEIGHT), (other[2].all_words_rank, ALL_WORDS_WEIGHT))]
 
         if mode == "dense":
             fused = {i: dense_score[i] for i in own.dense_rank}
@@ -655,6 +662,11 @@ class Retriever:
                         break
                     out.lex_rank[i] = r
                     out.lex_score[i] = float(scores[i])
+        if mode == "hybrid" and ALL_WORDS_WEIGHT and out.lex_rank and len(set(tokens)) >= 2:
+            lexical_top = list(out.lex_rank)
+            cover = self._coverage(tokens, lexical_top)
+            whole = [i for i, c in zip(lexical_top, cover.tolist()) if c >= 1 - 1e-9]
+            out.all_words_rank = {i: r for r, i in enumerate(whole, start=1)}
         if mode == "hybrid" and SENTENCE_WEIGHT:
             candidates = sorted(set(out.dense_rank) | set(out.lex_rank))
             best = self.sentence_scores(qvec, candidates)
@@ -672,6 +684,7 @@ class _Lists:
     lex_rank: dict[int, int] = field(default_factory=dict)
     lex_score: dict[int, float] = field(default_factory=dict)
     sentence_rank: dict[int, int] = field(default_factory=dict)
+    all_words_rank: dict[int, int] = field(default_factory=dict)
 
 
 #: sentence ends, and line breaks (a heading path or a list line is a unit of its own)
