@@ -23,7 +23,7 @@ import numpy as np
 from coach import config
 from coach.corpus.types import KINDS, ORIGIN_LABELS, POSITIONS, Passage
 from coach.errors import IndexError_
-from coach.index.dense import load_dense_index, search_dense
+from coach.index.dense import load_dense_index, omp_threads, search_dense
 from coach.index.lexical import lexical_scores, load_lexical_index
 from coach.index.manifest import Manifest
 from coach.index.tokenize import lexical_tokens
@@ -397,17 +397,25 @@ class Retriever:
             return []
         known = [t for t in dict.fromkeys(tokens) if t in self.lexical.vocab_dict]
         # the passages holding one of the query's known words: a neighbour must occur in one of them
-        context = np.unique(np.concatenate([self._postings(t) for t in known])) if known else None
+        context = None
+        if known:
+            context = np.zeros(len(self.passages), dtype=bool)
+            for t in known:
+                context[self._postings(t)] = True
         asked = np.asarray(self.embedder.encode(unknown, normalize_embeddings=True, convert_to_numpy=True,
                                                 show_progress_bar=False), dtype=np.float32)
+        fetch = min(EXPAND_FETCH if context is not None else EXPAND_NEIGHBOURS, index.ntotal)
+        with omp_threads(1):  # all unknown words in one call; one thread, as in search_dense
+            all_sims, all_ids = index.search(asked, fetch)
         out: list[str] = []
-        for vec in asked:
-            ids, sims = search_dense(index, vec, EXPAND_FETCH if context is not None else EXPAND_NEIGHBOURS)
+        for ids, sims in zip(all_ids, all_sims):
             taken = 0
             for i, sim in zip(ids.tolist(), sims.tolist()):
+                if i < 0:
+                    break
                 if sim < EXPAND_MIN_COSINE or taken >= EXPAND_NEIGHBOURS:
                     break
-                if context is not None and not np.isin(self._postings(words[i]), context, assume_unique=True).any():
+                if context is not None and not context[self._postings(words[i])].any():
                     continue
                 out.append(words[i])
                 taken += 1
