@@ -190,6 +190,17 @@ def test_rewrite_false_and_no_llm_give_the_offline_result(offline, server):
     assert server.requests == []
 
 
+def test_a_rewriter_that_raises_does_not_break_the_search(offline):
+    class Broken:
+        def rewrite(self, query):
+            raise RuntimeError("bug")
+
+    expected = texts_of(offline.search(COLLOQUIAL, k=5))
+    offline.rewriter = Broken()
+    hits = offline.search(COLLOQUIAL, k=5)
+    assert texts_of(hits) == expected and hits.rewritten == ""
+
+
 def test_the_rewriter_comes_from_the_coachs_llm_settings(monkeypatch, server):
     for name in ("COACH_LLM_PROVIDER", "COACH_LLM_BASE_URL", "COACH_LLM_API_KEY", "COACH_LLM_MODEL",
                  "COACH_SEARCH_REWRITE"):

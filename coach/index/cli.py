@@ -97,6 +97,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
         return 0
     for query, hits in zip(args.query, results):
         print(f"查询：{query}")
+        if getattr(hits, "rewritten", ""):
+            print(f"  （同时按大模型改写的说法检索：{hits.rewritten}）")
         if not query.strip():
             print("  （查询为空：请输入想找的内容，例如“怎样写好开头”）")
         elif getattr(hits, "absent", False):

@@ -13,6 +13,7 @@ into official phrasing (``coach.index.rewrite``) and the rewritten query's lists
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ from coach.index.dense import load_dense_index, omp_threads, search_dense
 from coach.index.lexical import lexical_scores, load_lexical_index
 from coach.index.manifest import Manifest
 from coach.index.tokenize import lexical_tokens
+
+log = logging.getLogger(__name__)
 
 PASSAGES_NAME = "passages.jsonl"
 DENSE_NAME = "dense.faiss"
@@ -575,7 +578,11 @@ class Retriever:
         # own words find stays in the fusion
         rewritten, other = "", None
         if mode == "hybrid" and rewrite is not False and self.rewriter is not None:
-            text = (self.rewriter.rewrite(query) or "").strip()[:MAX_QUERY_CHARS]
+            try:
+                text = (self.rewriter.rewrite(query) or "").strip()[:MAX_QUERY_CHARS]
+            except Exception as exc:  # noqa: BLE001 - a broken rewriter must not break the search
+                log.warning("query rewrite failed (%s); searching with the query as typed", type(exc).__name__)
+                text = ""
             if text and text != query:
                 rewritten = text
                 other_tokens = lexical_tokens(text)
