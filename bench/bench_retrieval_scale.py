@@ -110,6 +110,10 @@ def main() -> None:
             retriever = Retriever(None, None, passages, dense, lexical, embedder)
             mem = rss_mb() - rss0
 
+            # the first hybrid query also embeds every passage's sentences (the sentence-level list; once)
+            t0 = time.perf_counter()
+            retriever.search(queries_text[0], k=5)
+            first_s = time.perf_counter() - t0
             for q in queries_text[:5]:
                 retriever.search(q, k=5)
             hybrid = []
@@ -149,7 +153,7 @@ def main() -> None:
                 retriever.search(q, k=5, exclude_text=own_text)
                 excluding.append((time.perf_counter() - t0) * 1000)
             extras.append(f"| {size:,} | {statistics.median(hybrid):.2f} | {statistics.median(expanded):.2f} | "
-                          f"{vocab_s:.2f} | {statistics.median(excluding):.2f} | {own_first_ms:.1f} |")
+                          f"{vocab_s:.2f} | {statistics.median(excluding):.2f} | {own_first_ms:.1f} | {first_s:.2f} |")
             build_s = flat_s if chosen == "flat" else hnsw_s
             print(f"| {size:,} | {embed_s:.1f} | {build_s:.2f} ({chosen}; flat {flat_s:.2f}, hnsw {hnsw_s:.1f}) | "
                   f"{bm25_s:.1f} | {jieba_est:.1f} | {chosen} | {mem:.0f} | {statistics.median(hybrid):.2f} | "
@@ -158,8 +162,9 @@ def main() -> None:
             del retriever, flat, hnsw, lexical, vecs, texts, passages, picks
         print()
         print("| passages | hybrid p50 ms (floor on) | + unknown query word (expansion) p50 ms | vocabulary embed s (once) | "
-              "excluding the writer's speech p50 ms | its first call ms (uncached) |")
-        print("|---|---|---|---|---|---|")
+              "excluding the writer's speech p50 ms | its first call ms (uncached) | first hybrid query s "
+              "(sentence vectors, once) |")
+        print("|---|---|---|---|---|---|---|")
         print("\n".join(extras))
 
 

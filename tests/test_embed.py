@@ -183,16 +183,20 @@ def test_cli_build_keeps_an_existing_model(built_model_path, tmp_path, capsys):
 
 def test_labeled_queries_point_at_real_passages(seed_texts):
     from coach.corpus import ingest_paths
-    from coach.eval import load_queries, relevant_indices
+    from coach.eval import SPLITS, is_tuning_split, load_queries, relevant_indices
 
     queries = load_queries()
     assert len(queries) >= 48
-    # dev and test are half paraphrases, half lexical; heldout is paraphrases written after the tuning
-    kinds = [q["type"] for q in queries if q["split"] != "heldout"]
+    # dev and test are half paraphrases, half lexical; the held-out splits are paraphrases never tuned on
+    kinds = [q["type"] for q in queries if is_tuning_split(q["split"])]
     assert abs(kinds.count("paraphrase") - kinds.count("lexical")) <= 2
-    assert {q["split"] for q in queries} == {"dev", "test", "heldout"}
-    heldout = load_queries(split="heldout")
-    assert len(heldout) >= 10 and all(q["type"] == "paraphrase" for q in heldout)
+    assert {q["split"] for q in queries} == set(SPLITS)
+    for split, least in (("heldout", 10), ("heldout2", 24)):
+        heldout = load_queries(split=split)
+        assert len(heldout) >= least and all(q["type"] == "paraphrase" for q in heldout)
+    # a query is in one split only, and no held-out query repeats a tuning one
+    texts = [q["query"] for q in queries]
+    assert len(texts) == len(set(texts))
     joined = "\n".join(seed_texts.values())
     for q in queries:
         for sub in q["relevant"]:

@@ -97,6 +97,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
         return 0
     for query, hits in zip(args.query, results):
         print(f"查询：{query}")
+        if getattr(hits, "rewritten", ""):
+            print(f"  （同时按大模型改写的说法检索：{hits.rewritten}）")
         if not query.strip():
             print("  （查询为空：请输入想找的内容，例如“怎样写好开头”）")
         elif getattr(hits, "absent", False):
@@ -126,31 +128,38 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     depth = max(args.k, 20)  # deeper than k so MRR sees ranks past the cut
     rows = {}
     # ranking quality without the floor, then what the writer gets (hybrid with the relevance floor)
-    for mode, floor in (("lexical", 0), ("dense", 0), ("hybrid", 0), ("hybrid+floor", None)):
-        def rank(query: str, mode=mode.split("+")[0], floor=floor) -> list[int]:
-            return [index_of[h.passage.id] for h in retriever.search(query, k=depth, mode=mode, floor=floor)]
+    runs = [("lexical", 0, False), ("dense", 0, False), ("hybrid", 0, False), ("hybrid+floor", None, False)]
+    if retriever.rewriter is not None:  # an LLM is configured: the same two rows with its rewrite
+        runs += [("hybrid+llm", 0, True), ("hybrid+llm+floor", None, True)]
+    for name, floor, rewrite in runs:
+        def rank(query: str, mode=name.split("+")[0], floor=floor, rewrite=rewrite) -> list[int]:
+            hits = retriever.search(query, k=depth, mode=mode, floor=floor, rewrite=rewrite)
+            return [index_of[h.passage.id] for h in hits]
 
-        rows[mode] = evaluate(rank, texts, queries, args.k)
+        rows[name] = evaluate(rank, texts, queries, args.k)
     calibration = []
     if not args.queries:
         from coach.eval import floor_calibration, load_offtopic
         from coach.index.retriever import RELEVANCE_FLOOR
 
         def best(query: str, relevant=None):
-            hits = retriever.search(query, k=depth, floor=1e-9)
+            hits = retriever.search(query, k=depth, floor=1e-9, rewrite=False)
             vals = [h.relevance for h in hits
                     if h.relevance is not None
                     and (relevant is None or any(s in texts[index_of[h.passage.id]] for s in relevant))]
             return max(vals) if vals else None
 
         floors = sorted({round(0.30 + 0.02 * n, 2) for n in range(16)} | {RELEVANCE_FLOOR})
-        # calibrated on dev + test only: the held-out split stays unseen by every setting
-        tuned = [q for q in queries if q.get("split") != "heldout"]
+        # calibrated on dev + test only: the held-out splits stay unseen by every setting
+        from coach.eval import is_tuning_split
+
+        tuned = [q for q in queries if is_tuning_split(q.get("split"))]
         calibration = floor_calibration(best, tuned, load_offtopic(), floors)
     if args.json:
         print(json.dumps({**rows, "floor_calibration": calibration}, ensure_ascii=False, indent=1))
         return 0
-    names = {"lexical": "BM25（jieba）", "dense": "向量", "hybrid": "混合（RRF）", "hybrid+floor": "混合+下限"}
+    names = {"lexical": "BM25（jieba）", "dense": "向量", "hybrid": "混合（RRF）", "hybrid+floor": "混合+下限",
+             "hybrid+llm": "混合+改写", "hybrid+llm+floor": "混合+改写+下限"}
     key = f"recall@{args.k}"
     print(f"{len(queries)} 条查询，k={args.k}，索引 {retriever.folder}，模型 {retriever.manifest.model_id}")
     cols = sorted(rows["hybrid"]["by_split_type"])
@@ -158,7 +167,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     for mode, row in rows.items():
         cells = "".join(f"{row['by_split_type'][c][key]:>20.3f}" for c in cols)
         print(f"{names[mode]:<12}{row[key]:>14.3f}{row['mrr']:>7.3f}{cells}")
-    print("（列：划分/类型 的 " + key + "；heldout 是调参之后才写的改写查询，不用于调参）")
+    print("（列：划分/类型 的 " + key + "；heldout、heldout2 是留出的改写查询，不用于调参）")
+    if retriever.rewriter is not None:
+        print(f"“改写”行：大模型 {retriever.rewriter.settings.describe()} 先把查询改写成公文说法，"
+              f"与原查询的结果融合（请求失败 {retriever.rewriter.failures} 次，失败时按原查询检索）")
     if calibration:
         print("相关度下限校准，dev+test 与无关查询（kept：标注查询仍能找到答案的比例；"
               "absent：无关查询如实返回“没有相近范文”的比例）")
