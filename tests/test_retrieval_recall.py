@@ -236,3 +236,27 @@ def test_the_rewriter_never_keeps_the_key_in_its_repr(server):
     rewriter = QueryRewriter(settings_for(server))
     assert "sk-test-rewrite" not in repr(rewriter.settings)
     assert dataclasses.replace(rewriter.settings).max_retries == 0
+
+
+def test_the_apps_secrets_configure_the_rewrite_as_they_configure_the_coach(monkeypatch, server):
+    """The app passes st.secrets: an LLM set up in .streamlit/secrets.toml also rewrites the examples' query."""
+    for name in ("COACH_LLM_PROVIDER", "COACH_LLM_BASE_URL", "COACH_LLM_API_KEY", "COACH_LLM_MODEL",
+                 "COACH_SEARCH_REWRITE"):
+        monkeypatch.delenv(name, raising=False)
+    secrets = {"llm": {"base_url": server.base_url, "model": "test-model"}}
+    rewriter = rewriter_from_env(secrets=secrets)
+    assert isinstance(rewriter, QueryRewriter) and rewriter.settings.base_url.startswith(server.base_url)
+    assert rewriter_from_env(secrets={}) is None
+    assert rewriter_from_env({"COACH_SEARCH_REWRITE": "0"}, secrets=secrets) is None
+
+
+def test_services_open_retriever_uses_the_apps_secrets(seed_index_dir, built_model_path, monkeypatch, server):
+    from coach.ui import services
+
+    for name in ("COACH_LLM_PROVIDER", "COACH_LLM_BASE_URL", "COACH_LLM_API_KEY", "COACH_LLM_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COACH_EMBED_MODEL", str(built_model_path))
+    assert services.open_retriever(seed_index_dir).rewriter is None
+    with_llm = services.open_retriever(seed_index_dir, secrets={"COACH_LLM_BASE_URL": server.base_url,
+                                                                "COACH_LLM_MODEL": "test-model"})
+    assert isinstance(with_llm.rewriter, QueryRewriter)

@@ -111,16 +111,19 @@ def clean_rewrite(answer: str, query: str) -> str | None:
     return text
 
 
-def rewriter_from_env(env=None) -> QueryRewriter | None:
-    """A rewriter for the LLM the environment configures (COACH_LLM_MODEL …), or None: no LLM, settings
-    that cannot work, or COACH_SEARCH_REWRITE=0. Without COACH_LLM_MODEL nothing LLM-related is imported,
-    so offline search starts as fast as before."""
+def rewriter_from_env(env=None, secrets=None) -> QueryRewriter | None:
+    """A rewriter for the LLM the environment configures (COACH_LLM_MODEL …) or the app's secrets (the same
+    settings the coach uses, env first), or None: no LLM, settings that cannot work, or COACH_SEARCH_REWRITE=0.
+    Without an LLM model named anywhere nothing LLM-related is imported, so offline search starts as fast
+    as before."""
     env = os.environ if env is None else env
-    if not env.get("COACH_LLM_MODEL") or str(env.get(ENV_SWITCH, "1")).strip().lower() in ("0", "false", "no", "off"):
+    if str(env.get(ENV_SWITCH, "1")).strip().lower() in ("0", "false", "no", "off"):
+        return None
+    if not env.get("COACH_LLM_MODEL") and not secrets:
         return None
     from coach.coaching.llm import llm_settings_from
 
-    settings = llm_settings_from(env)
+    settings = llm_settings_from(env, secrets or {})
     return QueryRewriter(settings) if settings.ready else None
 
 

@@ -59,15 +59,17 @@ def index_manifest(folder: Path | None = None):
         return None
 
 
-def open_retriever(folder: Path | None = None):
+def open_retriever(folder: Path | None = None, secrets: dict[str, Any] | None = None):
     """The retriever over the built index. Raises ``CoachError`` with a Chinese message when the index
     is missing or broken; the app shows it and offers to build the index.
 
     For the default static model queries are embedded with numpy (``coach.embed.load_encoder``), so the
-    server never imports torch."""
+    server never imports torch. ``secrets``: the app's secrets; when they (or the environment) configure an
+    LLM, it also rewrites colloquial queries into official wording (coach.index.rewrite), fused beside them."""
     from coach.index import Retriever
+    from coach.index.rewrite import rewriter_from_env
 
-    return Retriever.load(Path(folder or index_dir()))
+    return Retriever.load(Path(folder or index_dir()), rewriter=rewriter_from_env(secrets=secrets))
 
 
 def index_key(folder: Path | None = None) -> str:

@@ -35,8 +35,18 @@ def store():
 
 
 @st.cache_resource(show_spinner="正在载入语料索引……", max_entries=2)
-def _retriever(index_key: str):
-    return services.open_retriever()
+def _retriever(index_key: str, llm_key: str):
+    # llm_key: a new LLM configuration gives a retriever whose query rewrite uses it
+    return services.open_retriever(secrets=_secrets())
+
+
+def _llm_key() -> str:
+    settings = llm_settings()
+    return services.settings_fingerprint(settings) if getattr(settings, "ready", False) else ""
+
+
+def _open(index_key: str):
+    return _retriever(index_key, _llm_key())
 
 
 def retriever() -> tuple[Any, str | None]:
@@ -45,21 +55,21 @@ def retriever() -> tuple[Any, str | None]:
     if not key:
         return None, "还没有构建语料索引，示例段落暂时不能显示。到“管理语料库”里点“重建索引”即可。"
     try:
-        return _retriever(key), None
+        return _open(key), None
     except CoachError as exc:
         return None, str(exc)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _search(index_key: str, query: str, step_key: str, k: int, own_text: str, genre: str) -> dict:
-    return services.find_examples(_retriever(index_key), query, step_key, k, own_text=own_text, genre=genre or None)
+def _search(index_key: str, llm_key: str, query: str, step_key: str, k: int, own_text: str, genre: str) -> dict:
+    return services.find_examples(_open(index_key), query, step_key, k, own_text=own_text, genre=genre or None)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _corpus_genres(index_key: str) -> list[str]:
     from coach.genres import genres_in
 
-    return sorted(genres_in({p.title for p in _retriever(index_key).passages}))
+    return sorted(genres_in({p.title for p in _open(index_key).passages}))
 
 
 def corpus_genres() -> set[str]:
@@ -69,7 +79,7 @@ def corpus_genres() -> set[str]:
 
 def find_examples(query: str, step: Step, k: int, own_text: str, genre: str = "") -> dict:
     """The step's examples for the project's genre (see ``services.find_examples``: match / form / borrowed)."""
-    return _search(services.index_key(), query, step.key, k, own_text, genre)
+    return _search(services.index_key(), _llm_key(), query, step.key, k, own_text, genre)
 
 
 def _secrets() -> dict:
