@@ -265,3 +265,51 @@ def test_deep_check_child_adds_the_llm_pass_when_asked(in_typo_home, llm_server,
     assert result.ok and "大模型校对" in result.message and "1条建议未通过核对" in result.message
     # the LM found 切→彻 itself; the LLM's agreeing suggestion is not listed twice
     assert [(f.extra["found"], f.suggestion) for f in result.findings] == [("切", "彻")]
+
+
+def test_xiurong_offers_the_llm_pass_when_the_apps_secrets_configure_an_llm(in_typo_home, llm_server, monkeypatch):
+    # an LLM set up only in the app's secrets (not the environment) reaches the deep check's child process:
+    # the 修容 page offers the pass, runs it, and says what the LLM's suggestions came to
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from app_helpers import APP, assert_ok, create_project, go, texts
+    from streamlit.testing.v1 import AppTest
+
+    for name in ("COACH_LLM_PROVIDER", "COACH_LLM_BASE_URL", "COACH_LLM_API_KEY", "COACH_LLM_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["COACH_LLM_BASE_URL"] = llm_server.base_url
+    at.secrets["COACH_LLM_MODEL"] = "test-model"
+    at.run()
+    assert_ok(at)
+    create_project(at, "深度校对加大模型")
+    go(at, "xiurong")
+    area = next(t for t in at.text_area if t.key and t.key.endswith(".draft"))
+    area.input("我们要认真贯切落实党的二十大精神。").run()
+    assert at.checkbox(key="deep_check_llm").value is True  # offered, and on, because a model is configured
+    _answer(llm_server, [{"原文": "要认真贯切", "改为": "要认真贯彻"}, {"原文": "不存在的话", "改为": "不存在的活"}])
+    # every request gets this answer, whichever comes first (the examples' query rewrite may ask the LLM too)
+    llm_server.default = llm_server._queue.popleft()
+    at.button(key="deep_check").click().run()
+    assert_ok(at)
+    shown = texts(at)
+    assert "深度校对完成：发现1处" in shown and "1条建议未通过核对" in shown
+    asked = [json.dumps(r.body, ensure_ascii=False) for r in llm_server.requests if r.method == "POST"]
+    assert any("贯切" in body for body in asked)  # the child really asked the LLM the app is configured with
+
+
+def test_xiurong_offline_does_not_offer_the_llm_pass(in_typo_home, monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from app_helpers import create_project, go, new_app
+
+    for name in ("COACH_LLM_PROVIDER", "COACH_LLM_BASE_URL", "COACH_LLM_API_KEY", "COACH_LLM_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    at = new_app()
+    create_project(at, "离线深度校对")
+    go(at, "xiurong")
+    area = next(t for t in at.text_area if t.key and t.key.endswith(".draft"))
+    area.input("我们要认真贯切落实党的二十大精神。").run()
+    assert not [c for c in at.checkbox if c.key == "deep_check_llm"]

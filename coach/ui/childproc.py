@@ -16,9 +16,11 @@ from coach import config
 
 
 def run_reporting(module: str, args: list[str], on_progress: Callable[[dict], None], is_progress: Callable[[dict], bool],
-                  stdin: str | None = None) -> tuple[dict | None, str]:
-    """Run ``python -m module *args``; returns (the final message or None, a failure hint for the writer)."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+                  stdin: str | None = None, env_extra: dict[str, str] | None = None) -> tuple[dict | None, str]:
+    """Run ``python -m module *args``; returns (the final message or None, a failure hint for the writer).
+    ``env_extra``: settings for the child only (an API key travels in its environment, never on its command
+    line, where any user of the machine could read it)."""
+    env = {**os.environ, **(env_extra or {}), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE if stdin is not None else None,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
                             env=env, cwd=str(config.PROJECT_ROOT))

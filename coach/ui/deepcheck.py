@@ -61,13 +61,24 @@ def _finding(d: dict) -> Finding:
     return Finding(**{**d, "fix": Fix(**fix) if fix else None})
 
 
-def run_deep_check(text: str, on_progress: Callable[[int, int], None], llm: bool = False) -> DeepResult:
-    """The deep check in a child process; with ``llm`` also the configured LLM's verified suggestions."""
+def llm_environment(settings) -> dict[str, str]:
+    """The COACH_LLM_* variables that give the child the same LLM as the app (whose settings may come from
+    its secrets file, which the child does not read)."""
+    values = {"PROVIDER": settings.provider, "BASE_URL": settings.base_url, "API_KEY": settings.api_key,
+              "MODEL": settings.model, "TIMEOUT": settings.timeout}
+    return {f"COACH_LLM_{k}": str(v) for k, v in values.items() if v not in (None, "")}
+
+
+def run_deep_check(text: str, on_progress: Callable[[int, int], None], llm: bool = False,
+                   llm_settings=None) -> DeepResult:
+    """The deep check in a child process; with ``llm`` also the LLM's verified suggestions — the LLM of
+    ``llm_settings`` (the app's), else the one the environment configures."""
     if not text.strip():
         return DeepResult(False, "全文是空的，没有可校对的内容。")
+    env = llm_environment(llm_settings) if llm and llm_settings is not None else None
     final, hint = run_reporting("coach.ui.deepcheck", ["--llm"] if llm else [],
                                 lambda msg: on_progress(int(msg["done"]), int(msg.get("total", 0))),
-                                lambda msg: "done" in msg, stdin=text)
+                                lambda msg: "done" in msg, stdin=text, env_extra=env)
     if final and "findings" in final:
         found = [_finding(d) for d in final["findings"]]
         message = (f"深度校对完成：发现{len(found)}处疑似错别字，已加入问题清单，请逐条确认。" if found

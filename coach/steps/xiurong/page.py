@@ -114,6 +114,12 @@ def length_charts(text: str, title: str) -> None:
 def deep_check_button(text: str) -> None:
     if not text.strip():
         return
+    settings = ss.llm_settings()
+    use_llm = False
+    if settings.ready:
+        # only offered when a model is configured: offline the button is the local check alone
+        use_llm = st.checkbox("同时请大模型校对（它的建议先经本机核对，对不上原文的不列出）", value=True,
+                              key="deep_check_llm")
     if st.button("深度校对（错别字）", key="deep_check", icon=":material/spellcheck:",
                  help="用本机的语言模型查找音近、形近的错别字，约每千字5秒；结果要逐条确认"):
         with st.status("正在深度校对……", expanded=True) as box:
@@ -122,7 +128,7 @@ def deep_check_button(text: str) -> None:
             def report(done: int, total: int) -> None:
                 bar.progress(min(1.0, done / total) if total else 0.0, text=f"已校对{done}/{total}段")
 
-            result = deepcheck.run_deep_check(text, report)
+            result = deepcheck.run_deep_check(text, report, llm=use_llm, llm_settings=settings if use_llm else None)
             box.update(label=result.message, state="complete" if result.ok else "error")
         if result.ok:
             st.session_state[DEEP_RESULTS_KEY] = (hash(text), result.findings)
