@@ -27,8 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
-import tempfile
 import time
 import unicodedata
 from collections.abc import Callable
@@ -37,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from coach.folder_build import FolderBuild
 
 #: bumped whenever the recipe changes in a way that changes the vectors
 RECIPE_VERSION = 1
@@ -327,14 +327,9 @@ def build_model(
     The ~250 MB .gguf goes into a temporary folder inside ``work_dir`` and is deleted afterwards."""
     step = progress or (lambda stage: None)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work_root = Path(work_dir) if work_dir is not None else out.parent
-    work_root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    scratch = Path(tempfile.mkdtemp(prefix="gemma-build-", dir=work_root))
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; the model folder is an ordinary one
-    try:
+    with FolderBuild(out, work_dir, "gemma-build-") as build:
+        scratch, staging = build.scratch, build.staging
         step("拼合 GGUF 文件")
         gguf_path = assemble_gguf(scratch)
         step("读取分词器")
@@ -352,16 +347,8 @@ def build_model(
             "weights_sha256": weights_digest(staging),
             "build_seconds": round(time.perf_counter() - started, 1),
         }
-        (staging / BUILD_INFO_NAME).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
         del source, model
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-        return info
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        return build.publish(info, BUILD_INFO_NAME)
 
 
 def weights_digest(folder: Path) -> str:

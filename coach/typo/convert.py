@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from coach.folder_build import FolderBuild
 
 RECIPE_VERSION = 1
 BUILD_INFO_NAME = "coach_typo_lm.json"
@@ -199,14 +199,9 @@ def build_typo_lm(out: Path, progress: Progress | None = None, work_dir: Path | 
 
     step = progress or (lambda stage: None)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work_root = Path(work_dir) if work_dir is not None else out.parent
-    work_root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    scratch = Path(tempfile.mkdtemp(prefix="gemma-lm-build-", dir=work_root))
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
-    staging.chmod(0o755)
-    try:
+    with FolderBuild(out, work_dir, "gemma-lm-build-") as build:
+        scratch, staging = build.scratch, build.staging
         step("拼合 GGUF 文件")
         from coach.embed.gemma_static import assemble_gguf
 
@@ -235,16 +230,8 @@ def build_typo_lm(out: Path, progress: Progress | None = None, work_dir: Path | 
             "dtype": "bfloat16",
             "build_seconds": round(time.perf_counter() - started, 1),
         }
-        (staging / BUILD_INFO_NAME).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
         del reader, weights
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-        return info
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        return build.publish(info, BUILD_INFO_NAME)
 
 
 def is_built(folder: Path) -> bool:
