@@ -41,8 +41,27 @@ def test_a_colloquial_query_finds_its_official_passage_thanks_to_expansion(offli
     assert "改稿" in offline.expansion(query)
     assert rank_of(offline.search(query, k=5), answer) is not None
     monkeypatch.setattr(retriever_module, "EXPAND_NEIGHBOURS", 0)
+    monkeypatch.setattr(retriever_module, "EXPAND_SYNONYMS", 0)
     assert offline.expansion(query) == []
     assert rank_of(offline.search(query, k=5), answer) is None
+
+
+def test_a_thesaurus_synonym_the_corpus_uses_stands_in_for_a_colloquial_word(offline, monkeypatch):
+    # 同义词词林 links 踢皮球 with 推诿 (the seed says 推诿扯皮); the static model's neighbours alone do not
+    from coach.index.synonyms import synonyms
+
+    assert "推诿" in synonyms("踢皮球")
+    assert "推诿" in offline.expansion("几个部门互相踢皮球")
+    monkeypatch.setattr(retriever_module, "EXPAND_SYNONYMS", 0)
+    assert "推诿" not in offline.expansion("几个部门互相踢皮球")
+
+
+def test_the_thesaurus_reads_synonym_groups_only():
+    from coach.index.synonyms import synonyms
+
+    assert "自动化" not in synonyms("数字化")  # a "#" group: related words (自动化、城市化 …), not synonyms
+    assert "踢皮球" not in synonyms("踢皮球")  # a word is not its own synonym
+    assert synonyms("不是一个词的字符串") == ()
 
 
 def test_expansion_only_takes_neighbours_the_corpus_uses_beside_the_query(offline):
