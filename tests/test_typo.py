@@ -313,3 +313,32 @@ def test_xiurong_offline_does_not_offer_the_llm_pass(in_typo_home, monkeypatch):
     area = next(t for t in at.text_area if t.key and t.key.endswith(".draft"))
     area.input("我们要认真贯切落实党的二十大精神。").run()
     assert not [c for c in at.checkbox if c.key == "deep_check_llm"]
+
+
+# --- protected 公文 words -------------------------------------------------------------------------------------
+
+def test_protected_official_words_are_never_corrected_but_a_slip_inside_one_is(detector):
+    # 踔厉 is rare and sounds like 凌厉: unprotected, the LM prefers 凌 by 23 nats (seed 002). Written exactly,
+    # the word is left alone; misspelt (踔励奋发) it no longer matches and is checked like any other text.
+    right = "我们要踔厉奋发、勇毅前行，吃透上情、把握下情。"
+    hits = detector.check_sentences([right], keep_all=True)[0]  # every position's best candidate, any gain
+    inside = [h for h in hits if right.find("踔厉奋发") <= h.start < right.find("踔厉奋发") + 4
+              or right.find("上情") <= h.start < right.find("上情") + 2]
+    assert inside == []
+    from coach.typo.protected import protected_mask
+
+    assert not any(protected_mask("我们要踔励奋发")[3:5])
+
+
+def test_an_office_adds_its_own_protected_words(tmp_path, monkeypatch):
+    from coach.typo.protected import protected_mask
+
+    sentence = "请市凇江区报送材料。"
+    assert not any(protected_mask(sentence))
+    own = tmp_path / "本单位词表.txt"
+    own.write_bytes("# 本单位的地名\n凇江区\n".encode("gbk"))  # any encoding the corpus reader knows
+    monkeypatch.setenv("COACH_TYPO_PROTECTED", str(own))
+    assert protected_mask(sentence)[2:5] == [True, True, True]
+    monkeypatch.setenv("COACH_TYPO_PROTECTED", str(tmp_path / "没有这个文件.txt"))
+    assert not any(protected_mask(sentence))  # a missing file is skipped; the built-in words still apply
+    assert any(protected_mask("踔厉奋发"))

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.typo.protected import protected_mask
+
 from coach.typo.candidates import common_chars, confusables, same_sound
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -168,11 +170,12 @@ class TypoDetector:
     def position_scores(self, sentence: str, logprobs: np.ndarray, offsets: list) -> dict[int, float]:
         """Surprisal evidence per Chinese character: its own token's surprisal plus the next token's
         (a slip often leaves its own token plausible and makes the following one surprising).
-        Characters beside an anonymisation mark are left out: the mark is what surprises the LM."""
+        Characters beside an anonymisation mark are left out: the mark is what surprises the LM; so are the
+        characters of a protected 公文 word (coach.typo.protected: 踔厉奋发、吃透上情 …)."""
         surprisal = [-float(x) for x in logprobs]
         if surprisal:
             surprisal[0] = 0.0  # the first token is surprising for want of context, not of a slip
-        masked = _near_placeholder(sentence)
+        masked = [a or b for a, b in zip(_near_placeholder(sentence), protected_mask(sentence))]
         out: dict[int, float] = {}
         for k, (a, b) in enumerate(offsets):
             s = surprisal[k] + (surprisal[k + 1] if k + 1 < len(surprisal) else 0.0)
@@ -283,6 +286,7 @@ class TypoDetector:
         """(position, prefix tokens, [original continuation, candidate continuations…], candidates)."""
         lp, offsets, dist = analysed["logprobs"], analysed["offsets"], analysed["dist"]
         scores_at = self.position_scores(sentence, lp, offsets)
+        guarded = protected_mask(sentence)  # a pair may not reach into a protected word either
         options: dict[int, dict[str, str]] = {}
         for i, s in scores_at.items():
             if s < self.min_surprisal:
@@ -292,7 +296,7 @@ class TypoDetector:
                 cands.setdefault(c, w)
             # the word-level view: the written pair may be a wrong word for the same syllables
             for a in (i - 1, i):
-                if a >= 0:
+                if a >= 0 and not any(guarded[a : a + 2]):
                     for c, w in self.pair_candidates(sentence, a).items():
                         cands.setdefault((a, c), w)
             if cands:
