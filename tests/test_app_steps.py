@@ -294,6 +294,18 @@ def test_tianrou_examples_follow_the_chosen_section(seed_index_dir):
     assert "范文示例" in shown and "› " in shown
 
 
+def test_xiurong_shows_the_corpus_real_slips_before_and_after(seed_index_dir):
+    # 修容's teaching unit: a real published speech's slip beside its correction, never the slip alone
+    install_index(seed_index_dir)
+    at = new_app()
+    create_project(at)
+    go(at, "xiurong")
+    assert "改前改后：范文里的真实笔误" in [e.label for e in at.expander]
+    pairs = [m.value for m in at.markdown if m.value.startswith("改前：")]
+    assert any("【十跟手指】" in p and "【十根手指】" in p for p in pairs)
+    assert not any("【XX】" in p or "【*】" in p or "【×" in p for p in pairs)  # anonymisation is not a slip
+
+
 # --- the coach ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("step_key,question", [

@@ -302,3 +302,16 @@ def test_changing_an_uploads_genre_rebuilds_the_index_with_it(tmp_path, built_mo
     result = build_index(corpus=[folder], out=index, model=str(built_model_path), include_seeds=False)
     assert not result.skipped and result.manifest.genres == {"通报": 1}
     assert {p.genre for p in Retriever.load(index).passages} == {"通报"}
+
+
+def test_revision_pairs_show_each_real_slip_with_its_correction_one_rule_at_a_time(seed_retriever):
+    from coach.ui.examples import revision_pairs
+
+    pairs = revision_pairs(seed_retriever.passages, limit=6)
+    assert len(pairs) == 6
+    slip = next(p for p in pairs if "【十跟手指】" in p.before)
+    assert "【十根手指】" in slip.after and "十根手指" in slip.reason and slip.source.startswith("《")
+    # distinct kinds of slip come first: six pairs, not six half-width punctuation marks from one speech
+    reasons = [p.reason.split("；")[0] for p in pairs]
+    assert len(set(reasons)) == len(reasons)
+    assert all("占位符" not in p.reason for p in pairs)

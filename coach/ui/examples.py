@@ -45,6 +45,50 @@ def passage_notes(hit: dict) -> PassageNotes:
     return PassageNotes(tuple(slips), tuple(hidden))
 
 
+@dataclass(frozen=True)
+class RevisionPair:
+    """One real slip of the corpus, shown as 改前 → 改后 (修容's teaching unit)."""
+
+    before: str  # …前文【各各】后文…
+    after: str  # …前文【各】后文…
+    reason: str  # the rule's message and suggestion
+    source: str  # 《title》
+
+
+def _around(text: str, start: int, end: int, middle: str, width: int = 14) -> str:
+    a, b = max(0, start - width), min(len(text), end + width)
+    head = "…" if a > 0 else ""
+    tail = "…" if b < len(text) else ""
+    return (head + text[a:start] + f"【{middle}】" + text[end:b] + tail).replace("\n", " ")
+
+
+def revision_pairs(passages, limit: int = 6) -> list[RevisionPair]:
+    """The corpus's own real errors with their fix, one rule after another (a doubled character, 的/地, a
+    half-width full stop …) before a second example of the same rule; anonymisation marks are not errors
+    to learn from and have no fix. ``passages``: the index's passages (each carrying its lint marks)."""
+    by_rule: dict[str, list[RevisionPair]] = {}
+    for p in passages:
+        text = getattr(p, "text", "") or ""
+        for m in getattr(p, "marks", ()) or ():
+            if m.get("replacement") is None or str(m.get("rule", "")).startswith("placeholder"):
+                continue
+            start, end = int(m["start"]), int(m["end"])
+            if not 0 <= start < end <= len(text):
+                continue
+            reason = "；".join(x for x in (m.get("message", ""), m.get("suggestion", "")) if x)
+            title = (getattr(p, "title", "") or "").strip()
+            pair = RevisionPair(_around(text, start, end, text[start:end]),
+                                _around(text, start, end, m["replacement"] or "（删去）"), reason,
+                                f"《{title}》" if title else "")
+            by_rule.setdefault(str(m.get("rule", "")), []).append(pair)
+    out: list[RevisionPair] = []
+    for round_ in range(max((len(v) for v in by_rule.values()), default=0)):
+        for pairs in by_rule.values():
+            if round_ < len(pairs) and len(out) < limit:
+                out.append(pairs[round_])
+    return out
+
+
 def unit_label(hit: dict) -> str | None:
     """The expander label for the passage's whole unit (the full opening …), None when it is the passage."""
     unit, text = hit.get("unit"), hit.get("text") or ""

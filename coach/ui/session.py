@@ -72,6 +72,24 @@ def _corpus_genres(index_key: str) -> list[str]:
     return sorted(genres_in({p.title for p in _open(index_key).passages}))
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _revision_pairs(index_key: str, limit: int) -> list:
+    from coach.ui.examples import revision_pairs
+
+    return revision_pairs(_open(index_key).passages, limit)
+
+
+def revision_pairs(limit: int = 6) -> list:
+    """The corpus's own real slips as 改前 → 改后 pairs ([] without an index)."""
+    key = services.index_key()
+    if not key:
+        return []
+    try:
+        return _revision_pairs(key, limit)
+    except CoachError:
+        return []
+
+
 def corpus_genres() -> set[str]:
     """The genres the indexed corpus holds (from its titles)."""
     return set(_corpus_genres(services.index_key()))

@@ -92,11 +92,26 @@ def render(step: Step) -> None:
         deep_check_button(text)
         show_fixable_findings(findings, text)
         widgets.step_done_toggle(step)
+    with st.expander("改前改后：范文里的真实笔误", expanded=False):
+        revision_examples()
     with st.expander("范文示例", expanded=False):
         widgets.examples_panel(step)
     if text.strip():
         with st.expander("句子和段落长度", expanded=False):
             length_charts(text, p.brief.title)
+
+
+def revision_examples() -> None:
+    """修容's teaching unit: real published speeches slip too — each slip beside its correction."""
+    pairs = ss.revision_pairs()
+    if not pairs:
+        st.caption("语料库里的范文没有查出笔误（或还没有构建索引）。")
+        return
+    st.caption("公开发表的讲话稿也会出错。看看这些真实的笔误是怎么改的，再回头查自己的稿子。")
+    for pair in pairs:
+        with st.container(border=True):
+            st.markdown(f"改前：{md_escape(pair.before)}  \n改后：{md_escape(pair.after)}")
+            st.caption(md_escape(pair.reason) + (f"　{md_escape(pair.source)}" if pair.source else ""))
 
 
 def length_charts(text: str, title: str) -> None:
