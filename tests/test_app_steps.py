@@ -294,6 +294,17 @@ def test_tianrou_examples_follow_the_chosen_section(seed_index_dir):
     assert "范文示例" in shown and "› " in shown
 
 
+def test_tianrou_examples_say_what_makes_them_strong(seed_index_dir):
+    # 填肉's teaching unit: a passage with data or concrete facts says so, in its own words
+    install_index(seed_index_dir)
+    at = new_app()
+    create_project(at)
+    write_outline(at, "一、抓好督查督办\n二、提高办文质量")
+    write_section(at, "一、抓好督查督办", "")
+    strengths = [c.value for c in at.caption if c.value.startswith(":green[这段的长处]")]
+    assert strengths and any("用数据说话" in c or "有具体事实" in c for c in strengths)
+
+
 def test_xiurong_shows_the_corpus_real_slips_before_and_after(seed_index_dir):
     # 修容's teaching unit: a real published speech's slip beside its correction, never the slip alone
     install_index(seed_index_dir)

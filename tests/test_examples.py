@@ -315,3 +315,14 @@ def test_revision_pairs_show_each_real_slip_with_its_correction_one_rule_at_a_ti
     reasons = [p.reason.split("；")[0] for p in pairs]
     assert len(set(reasons)) == len(reasons)
     assert all("占位符" not in p.reason for p in pairs)
+
+
+def test_passage_strengths_name_the_data_facts_and_quotations_in_it():
+    from coach.ui.examples import passage_strengths
+
+    text = ("今年以来，全市办公室系统共处理来文1286件，按期办结率达到97%。习近平总书记强调，“办公室工作无小事”。"
+            "市政府办公室在全省会议上作了交流发言。")
+    notes = passage_strengths(text)
+    assert notes[0].startswith("用数据说话：") and "1286件" in notes[0] and "97%" in notes[0]
+    assert any(n.startswith("有引语：") for n in notes)
+    assert passage_strengths("我们要不断提高认识，切实加强领导，把各项工作做好。") == []  # nothing concrete

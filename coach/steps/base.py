@@ -79,6 +79,8 @@ class Step:
     checklist_for: Callable[[Project], tuple[str, ...]] | None = None
     # "module:function" drawing the step's work area in the app; "" = the generic page (examples + chat)
     page: str = ""
+    # the examples say what makes each passage strong (its data, facts, quotations): 填肉's teaching unit
+    example_strengths: bool = False
 
     def __post_init__(self) -> None:
         if self.focus not in FOCUS_KINDS:

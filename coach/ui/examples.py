@@ -89,6 +89,27 @@ def revision_pairs(passages, limit: int = 6) -> list[RevisionPair]:
     return out
 
 
+#: what makes a passage strong, by kind of mention (coach.checks.sections.measure), in the order shown
+_STRENGTHS = (("data", "用数据说话"), ("facts", "有具体事实"), ("quotations", "有引语"))
+_DATA_KINDS = ("date", "percent", "amount", "number")
+
+
+def passage_strengths(text: str, most: int = 3) -> list[str]:
+    """What makes a passage strong material (填肉): its data, concrete facts and quotations, each with a few
+    of its own words — “用数据说话：1286件、98%” — found by the same patterns as the 填肉 check."""
+    from coach.checks.sections.measure import find_data_points, find_facts, find_quotations
+
+    found = {"data": [m.text for m in find_data_points(text) if m.kind in _DATA_KINDS and m.kind != "date"],
+             "facts": [m.text for m in find_facts(text)],
+             "quotations": [m.text[:16] + ("…" if len(m.text) > 16 else "") for m in find_quotations(text)]}
+    out = []
+    for kind, label in _STRENGTHS:
+        words = list(dict.fromkeys(w.strip() for w in found[kind] if w.strip()))
+        if words:
+            out.append(f"{label}：" + "、".join(words[:most]))
+    return out
+
+
 def unit_label(hit: dict) -> str | None:
     """The expander label for the passage's whole unit (the full opening …), None when it is the passage."""
     unit, text = hit.get("unit"), hit.get("text") or ""

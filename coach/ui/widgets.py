@@ -139,7 +139,7 @@ def examples_panel(step: Step, focus: str | None = None, k: int = 3) -> None:
     pinned = {x.get("id") for x in project.pins}
     for n, hit in enumerate(hits):
         with st.container(border=True):
-            passage_card(hit)
+            passage_card(hit, strengths=step.example_strengths)
             if hit["id"] in pinned:
                 st.button("已收藏（点击取消）", key=f"unpin.{step.key}.{n}", on_click=ss.cb_unpin, args=(hit["id"],),
                           type="tertiary", icon=":material/bookmark:")
@@ -149,8 +149,12 @@ def examples_panel(step: Step, focus: str | None = None, k: int = 3) -> None:
     pins_list(step)
 
 
-def passage_card(hit: dict) -> None:
+def passage_card(hit: dict, strengths: bool = False) -> None:
     st.markdown(md_escape(examples_ui.preview(hit["text"])))
+    if strengths:
+        notes = examples_ui.passage_strengths(hit["text"])
+        if notes:
+            st.caption(":green[这段的长处]　" + md_escape("；".join(notes)))
     if hit.get("outline"):
         st.code("\n".join(hit["outline"][:12]), language=None, wrap_lines=True)
     label = hit.get("source_label")

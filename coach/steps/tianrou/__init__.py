@@ -56,4 +56,5 @@ STEP = Step(
     example_hint="选一个部分开始写，这里会显示真实讲话稿里讲同一件事的段落。",
     chat_hint="例如：“这一部分怎么写得更有说服力？”“有没有用数据说话的例子？”",
     page="coach.steps.tianrou.page:render",
+    example_strengths=True,
 )
