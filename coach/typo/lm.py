@@ -143,7 +143,9 @@ class TypoLM:
         for j, t, prefix, ids in rows:  # the first token's log p is already known from the first pass
             if ids:
                 out[j][t] = jobs[j][0]["dist"][prefix - 1][ids[0]]
-        rest = sorted((r for r in rows if len(r[3]) > 1), key=lambda r: r[2])
+        # grouped by length, so a batch pads few tokens (the MLP runs on every padded token; the prefix padding
+        # only lengthens attention, which is cheap at these lengths): 37 % padded tokens before, measured
+        rest = sorted((r for r in rows if len(r[3]) > 1), key=lambda r: (len(r[3]), r[2]))
         for start in range(0, len(rest), max_rows):
             chunk = rest[start : start + max_rows]
             b = len(chunk)
