@@ -317,6 +317,26 @@ def test_xiurong_shows_the_corpus_real_slips_before_and_after(seed_index_dir):
     assert not any("【XX】" in p or "【*】" in p or "【×" in p for p in pairs)  # anonymisation is not a slip
 
 
+def test_xiurong_slips_never_come_from_the_writers_own_speech(seed_index_dir, seed_texts):
+    # a writer editing seed 003 (十跟手指 is its slip) sees that slip in the 修容 list, never as an example
+    install_index(seed_index_dir)
+    from coach.index.retriever import PASSAGES_NAME, read_passages
+
+    own_title = next(p.title for p in read_passages(seed_index_dir / PASSAGES_NAME) if p.doc_id.startswith("003"))
+    own_text = next(t for name, t in seed_texts.items() if name.startswith("003"))
+    at = new_app()
+    create_project(at, "改自己的讲话")
+    go(at, "xiurong")
+    before = [m.value for m in at.markdown if m.value.startswith("改前：")]
+    assert any("【十跟手指】" in p for p in before)  # another writer sees 003's slip as an example
+    area = next(t for t in at.text_area if t.key and t.key.endswith(".draft"))
+    area.input(own_text).run()
+    pairs = [m.value for m in at.markdown if m.value.startswith("改前：")]
+    sources = [c.value for c in at.caption if c.value.endswith("》")]
+    assert pairs and not any("【十跟手指】" in p for p in pairs)
+    assert not any(f"《{own_title}》" in c for c in sources)
+
+
 # --- the coach ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("step_key,question", [

@@ -62,12 +62,16 @@ def _around(text: str, start: int, end: int, middle: str, width: int = 14) -> st
     return (head + text[a:start] + f"【{middle}】" + text[end:b] + tail).replace("\n", " ")
 
 
-def revision_pairs(passages, limit: int = 6) -> list[RevisionPair]:
+def revision_pairs(passages, limit: int = 6, exclude_docs=()) -> list[RevisionPair]:
     """The corpus's own real errors with their fix, one rule after another (a doubled character, 的/地, a
     half-width full stop …) before a second example of the same rule; anonymisation marks are not errors
-    to learn from and have no fix. ``passages``: the index's passages (each carrying its lint marks)."""
+    to learn from and have no fix. ``passages``: the index's passages (each carrying its lint marks);
+    ``exclude_docs``: the writer's own documents (their slips are in the 修容 list, not examples)."""
     by_rule: dict[str, list[RevisionPair]] = {}
+    excluded = set(exclude_docs)
     for p in passages:
+        if getattr(p, "doc_id", None) in excluded:
+            continue
         text = getattr(p, "text", "") or ""
         for m in getattr(p, "marks", ()) or ():
             if m.get("replacement") is None or str(m.get("rule", "")).startswith("placeholder"):

@@ -72,20 +72,23 @@ def _corpus_genres(index_key: str) -> list[str]:
     return sorted(genres_in({p.title for p in _open(index_key).passages}))
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _revision_pairs(index_key: str, limit: int) -> list:
+@st.cache_data(show_spinner=False, max_entries=16)
+def _revision_pairs(index_key: str, limit: int, own_docs: tuple[str, ...]) -> list:
     from coach.ui.examples import revision_pairs
 
-    return revision_pairs(_open(index_key).passages, limit)
+    return revision_pairs(_open(index_key).passages, limit, exclude_docs=own_docs)
 
 
-def revision_pairs(limit: int = 6) -> list:
-    """The corpus's own real slips as 改前 → 改后 pairs ([] without an index)."""
+def revision_pairs(own_text: str = "", limit: int = 6) -> list:
+    """The corpus's own real slips as 改前 → 改后 pairs, never from the writer's own documents (the sample's
+    source speech, an uploaded draft of theirs); [] without an index."""
     key = services.index_key()
     if not key:
         return []
     try:
-        return _revision_pairs(key, limit)
+        retriever = _open(key)
+        own = tuple(sorted(retriever.own_documents(own_text))) if own_text.strip() else ()
+        return _revision_pairs(key, limit, own)
     except CoachError:
         return []
 

@@ -93,7 +93,7 @@ def render(step: Step) -> None:
         show_fixable_findings(findings, text)
         widgets.step_done_toggle(step)
     with st.expander("改前改后：范文里的真实笔误", expanded=False):
-        revision_examples()
+        revision_examples(text)
     with st.expander("范文示例", expanded=False):
         widgets.examples_panel(step)
     if text.strip():
@@ -101,9 +101,9 @@ def render(step: Step) -> None:
             length_charts(text, p.brief.title)
 
 
-def revision_examples() -> None:
+def revision_examples(own_text: str) -> None:
     """修容's teaching unit: real published speeches slip too — each slip beside its correction."""
-    pairs = ss.revision_pairs()
+    pairs = ss.revision_pairs(own_text)
     if not pairs:
         st.caption("语料库里的范文没有查出笔误（或还没有构建索引）。")
         return
