@@ -47,6 +47,15 @@ def _marker_label(node: OutlineNode) -> str:
     return node.marker or (node.text[:8] + ("…" if len(node.text) > 8 else ""))
 
 
+def _at_marker(rules: RuleSet, rule_id: str, node: OutlineNode, expected: str, *, safe: bool, **fields) -> Finding:
+    """A finding on a heading's marker (一、 （一） …) whose fix writes ``expected`` in its place."""
+    fix = None
+    if node.marker_start is not None and node.marker_end is not None:
+        fix = Fix(node.marker_start, node.marker_end, expected, safe=safe)
+    return rules.finding(rule_id, line=node.line or None, start=node.marker_start, end=node.marker_end, fix=fix,
+                         found=node.marker, expected=expected, **fields)
+
+
 def _check_markers(outline: Outline, rules: RuleSet) -> list[Finding]:
     if not rules.enabled("outline.marker-punct"):
         return []
@@ -57,20 +66,7 @@ def _check_markers(outline: Outline, rules: RuleSet) -> list[Finding]:
         m = match_marker(node.marker + " x")
         if m is None or not m.wrong:
             continue
-        fix = None
-        if node.marker_start is not None and node.marker_end is not None:
-            fix = Fix(node.marker_start, node.marker_end, m.canonical, safe=True)
-        findings.append(
-            rules.finding(
-                "outline.marker-punct",
-                line=node.line or None,
-                start=node.marker_start,
-                end=node.marker_end,
-                fix=fix,
-                found=node.marker,
-                expected=m.canonical,
-            )
-        )
+        findings.append(_at_marker(rules, "outline.marker-punct", node, m.canonical, safe=True))
     return findings
 
 
@@ -141,21 +137,7 @@ def _check_sequence(outline: Outline, rules: RuleSet) -> list[Finding]:
                     else:
                         problem = "顺序颠倒"
                     right = _expected_marker(node, expected)
-                    fix = None
-                    if node.marker_start is not None and node.marker_end is not None:
-                        fix = Fix(node.marker_start, node.marker_end, right, safe=False)
-                    findings.append(
-                        rules.finding(
-                            "outline.sequence",
-                            line=node.line or None,
-                            start=node.marker_start,
-                            end=node.marker_end,
-                            fix=fix,
-                            expected=right,
-                            found=node.marker,
-                            problem=problem,
-                        )
-                    )
+                    findings.append(_at_marker(rules, "outline.sequence", node, right, safe=False, problem=problem))
                 # continue counting from what was written, so one slip gives one finding, not a cascade
                 expected = (node.number or expected) + 1
     return findings
