@@ -242,10 +242,13 @@ def main(argv=None) -> int:
         print("calibration half:", json.dumps(result["calibration"]), flush=True)
     else:
         margins = {k: args.margin for k in KINDS}
-    before = dict(detector.stats)
+    before, lm_before = dict(detector.stats), dict(detector.lm.stats)
     hits_b, seconds, cpu = run_half(detector, half_b)
     report = evaluate(half_b, hits_b, margins)
-    report["lm_rows_per_sentence"] = round((detector.stats["rows"] - before["rows"]) / max(1, len(half_b)), 2)
+    per = max(1, len(half_b))
+    report["windows_per_sentence"] = round((detector.stats["windows"] - before["windows"]) / per, 2)
+    report["lm_rows_per_sentence"] = round((detector.lm.stats["rows"] - lm_before["rows"]) / per, 2)
+    report["lm_tokens_per_sentence"] = round((detector.lm.stats["tokens"] - lm_before["tokens"]) / per, 2)
     chars = sum(len(w) for w, _ in half_b)
     report.update(seconds=round(seconds, 1), sentences=len(half_b), s_per_sentence=round(seconds / len(half_b), 3),
                   chars_per_s=round(chars / seconds, 1), cpu_seconds=round(cpu, 1),

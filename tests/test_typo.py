@@ -70,6 +70,26 @@ def test_seed_slip_is_found_in_a_longer_text(detector):
     assert [(h.start, h.replacement) for h in hits] == [(text.index("跟"), "根")]
 
 
+def test_window_scores_reuse_the_first_pass_without_changing_a_gain(detector):
+    # a window that runs to the sentence's end differs from the whole sentence only in tokens the two share,
+    # so its gain must equal the whole sentences' difference scored the plain way (every token run)
+    lm = detector.lm
+    sentence = "我们要认真贯切落实党的二十大精神。"
+    i = sentence.index("切")
+    candidates = [sentence[:i] + c + sentence[i + 1 :] for c in "彻窃且"]
+    analysed = lm.analyse([sentence])[0]
+    k = next(k for k, (a, b) in enumerate(analysed["offsets"]) if a <= i < b)
+    p = analysed["offsets"][k - 1][0]
+    before = dict(lm.stats)
+    windows = lm.continuation_scores([(analysed, k, [sentence[p:]] + [c[p:] for c in candidates])])[0]
+    whole = lm.scores([sentence] + candidates)
+    assert windows[1:] - windows[0] == pytest.approx(whole[1:] - whole[0], abs=0.02)
+    assert windows[1] - windows[0] > 5  # 贯彻 is far likelier than 贯切
+    # what is written was not run again, and no candidate re-ran the tokens before its change
+    assert lm.stats["rows"] - before["rows"] <= len(candidates)
+    assert lm.stats["tokens"] - before["tokens"] < len(candidates) * len(lm.encode([sentence[i:]])[0].ids)
+
+
 @pytest.mark.parametrize("sentence", [
     "我们要认真贯彻落实党的二十大精神。",
     "各地区各部门要切实加强组织领导，确保各项任务落到实处。",

@@ -76,6 +76,17 @@ def word_freqs() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
+def _words_by_edge() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The dictionary's words by their first and by their last character."""
+    by_first: dict[str, list[str]] = {}
+    by_last: dict[str, list[str]] = {}
+    for w in word_freqs():
+        by_first.setdefault(w[0], []).append(w)
+        by_last.setdefault(w[-1], []).append(w)
+    return by_first, by_last
+
+
+@lru_cache(maxsize=1)
 def _tokenizer():
     import logging
 
@@ -153,8 +164,9 @@ class TypoDetector:
         self.right = right
         self.words = word_freqs()
         self.common = common_chars()
-        # the work done, hardware-independent: sentences checked and candidate windows the LM scored
-        self.stats = {"sentences": 0, "rows": 0}
+        # the work done, hardware-independent: sentences checked and windows compared (what is written and
+        # each candidate; the LM's own stats say how many of them it had to run, and how many tokens)
+        self.stats = {"sentences": 0, "windows": 0}
 
     @property
     def margin(self) -> float:
@@ -199,6 +211,26 @@ class TypoDetector:
                     best = (f, cand)
         return best
 
+    def _completions(self, sentence: str, i: int) -> dict[str, tuple[int, str]]:
+        """Common character -> the most frequent dictionary word it makes at i (as ``_best_word`` with
+        ``rare_min_freq``). Looks only at words that share an edge character with the span, instead of
+        trying all 3,500 common characters in every span: the same answer, ~20× fewer lookups."""
+        by_first, by_last = _words_by_edge()
+        words, n, written = self.words, len(sentence), sentence[i]
+        best: dict[str, tuple[int, str]] = {}
+        for length in (2, 3, 4):
+            for a in range(max(0, i - length + 1), min(i, n - length) + 1):
+                b = a + length
+                left, right = sentence[a:i], sentence[i + 1 : b]
+                pool = by_first.get(sentence[a], ()) if a < i else by_last.get(sentence[b - 1], ())
+                floor = max(self.rare_min_freq - 1, words.get(sentence[a:b], 0))
+                for w in pool:
+                    if len(w) == length and w.startswith(left) and w.endswith(right):
+                        c, f = w[i - a], words[w]
+                        if f > floor and c != written and c in self.common and f > best.get(c, (0, ""))[0]:
+                            best[c] = (f, w)
+        return best
+
     def candidates(self, sentence: str, i: int) -> dict[str, str]:
         """replacement -> the dictionary word it makes at position i, most frequent word first."""
         out: dict[str, tuple[int, str]] = {}
@@ -213,12 +245,7 @@ class TypoDetector:
             # (形近 slips outside the confusion sets: 琐啐 → 琐碎), a few of each
             for c in sorted(confusables(sentence[i]) & self.common)[:3]:
                 ranked.setdefault(c, "")
-            completions = []
-            for c in self.common:
-                if c not in ranked:
-                    best = self._best_word(sentence, i, c, self.rare_min_freq)
-                    if best[0]:
-                        completions.append((best, c))
+            completions = [(best, c) for c, best in self._completions(sentence, i).items() if c not in ranked]
             for (f, w), c in sorted(completions, reverse=True)[:3]:
                 ranked[c] = w
         return ranked
@@ -270,7 +297,7 @@ class TypoDetector:
                 jobs.append((a, prefix_tokens, texts))
                 meta.append((si, i, cands, words_at))
         self.stats["sentences"] += len(sentences)
-        self.stats["rows"] += sum(len(texts) for _, _, texts in jobs)
+        self.stats["windows"] += sum(len(texts) for _, _, texts in jobs)
         out: list[list[TypoHit]] = [[] for _ in sentences]
         for (si, i, cands, words_at), scores in zip(meta, self.lm.continuation_scores(jobs)):
             j = int(np.argmax(scores[1:]))
@@ -334,8 +361,10 @@ class TypoDetector:
         return [max((h.margin for h in hits), default=-np.inf) for hits in per]
 
     def check_text(self, text: str, batch_sentences: int = 8, progress=None, keep_all: bool = False) -> list[TypoHit]:
-        """Findings for a whole text, offsets into ``text``."""
-        pieces = split_sentences(text)
+        """Findings for a whole text, offsets into ``text``. Sentences of about the same length are
+        analysed together, so the first pass pads few tokens (consecutive sentences of a speech run from
+        5 to 120 characters)."""
+        pieces = sorted(split_sentences(text), key=lambda piece: len(piece[1]))
         out: list[TypoHit] = []
         for k in range(0, len(pieces), batch_sentences):
             chunk = pieces[k : k + batch_sentences]
@@ -344,7 +373,7 @@ class TypoDetector:
                                    h.kind) for h in hits)
             if progress:
                 progress(min(k + batch_sentences, len(pieces)), len(pieces))
-        return out
+        return sorted(out, key=lambda h: h.start)
 
 
 def _near_placeholder(sentence: str) -> list[bool]:

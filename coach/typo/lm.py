@@ -70,6 +70,8 @@ class TypoLM:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.pad_id = self.model.config.pad_token_id
         self.load_seconds = time.perf_counter() - started
+        # the work done, hardware-independent: continuation rows the model ran and the tokens it ran in them
+        self.stats = {"rows": 0, "tokens": 0}
 
     def encode(self, texts: list[str]):
         return self.tokenizer.encode_batch(texts)
@@ -127,25 +129,39 @@ class TypoLM:
 
     def continuation_scores(self, jobs: list[tuple[dict, int, list[str]]], max_rows: int = 128) -> list[np.ndarray]:
         """For each job (analysed text, prefix length in tokens with ``<bos>`` counted, continuation
-        texts): the total log p of each continuation right after that prefix, from the cached keys
-        and values. All rows of all jobs run in few large batches — on CPU a matrix product over a
-        few rows is many times less efficient than over hundreds — each row's prefix left-padded."""
+        texts): the total log p of each continuation right after that prefix.
+
+        Only what the first pass does not already know is run: the tokens a continuation shares with
+        the analysed text (same tokens, same context) take their log p from that pass, and so does the
+        first token after them (the pass kept the distribution there). So what is written usually costs
+        nothing and a candidate only runs the tokens after its change, from the cached keys and values.
+        All rows of all jobs run in few large batches — on CPU a matrix product over a few rows is many
+        times less efficient than over hundreds — each row's prefix left-padded."""
         torch = self.torch
         flat = [t for _, _, texts in jobs for t in texts]
         encoded = [e.ids for e in self.tokenizer.encode_batch(flat, add_special_tokens=False)] if flat else []
-        rows = []  # (job index, text index, prefix tokens, ids)
-        k = 0
-        for j, (_, prefix, texts) in enumerate(jobs):
-            for t in range(len(texts)):
-                rows.append((j, t, prefix, encoded[k]))
-                k += 1
         out = [np.zeros(len(texts)) for _, _, texts in jobs]
-        for j, t, prefix, ids in rows:  # the first token's log p is already known from the first pass
-            if ids:
-                out[j][t] = jobs[j][0]["dist"][prefix - 1][ids[0]]
+        rows = []  # (job index, text index, prefix tokens, ids still to score from the first one on)
+        k = 0
+        for j, (analysed, prefix, texts) in enumerate(jobs):
+            written, logprobs, dist = analysed["ids"], analysed["logprobs"], analysed["dist"]
+            for t in range(len(texts)):
+                ids = encoded[k]
+                k += 1
+                shared = 0  # tokens equal to the analysed text's from the prefix on
+                while (shared < len(ids) and prefix + shared < len(written)
+                       and ids[shared] == written[prefix + shared]):
+                    shared += 1
+                # the analysed text's token at index n has log p logprobs[n - 1] (index 0 is <bos>)
+                out[j][t] = float(logprobs[prefix - 1 : prefix - 1 + shared].sum())
+                if shared < len(ids):
+                    out[j][t] += float(dist[prefix + shared - 1][ids[shared]])
+                    rows.append((j, t, prefix + shared, ids[shared:]))
         # grouped by length, so a batch pads few tokens (the MLP runs on every padded token; the prefix padding
         # only lengthens attention, which is cheap at these lengths): 37 % padded tokens before, measured
         rest = sorted((r for r in rows if len(r[3]) > 1), key=lambda r: (len(r[3]), r[2]))
+        self.stats["rows"] += len(rest)
+        self.stats["tokens"] += sum(len(r[3]) - 1 for r in rest)
         for start in range(0, len(rest), max_rows):
             chunk = rest[start : start + max_rows]
             b = len(chunk)
