@@ -47,6 +47,8 @@ KINDS = ("fills", "replaces", "lm", "pair")
 #: odd lines (BENCHMARKS.md). Re-run the bench and copy its margins here when the candidates change.
 DEFAULT_MARGINS = {"fills": 7.0, "replaces": 11.0, "lm": 9.0, "pair": 7.0}
 DEFAULT_MARGIN = DEFAULT_MARGINS["fills"]
+#: with ``keep_all`` (calibration), gains above this many nats are exact; lower ones may be upper bounds
+KEEP_ALL_FLOOR = 2.0
 
 
 @dataclass(frozen=True)
@@ -299,7 +301,10 @@ class TypoDetector:
         self.stats["sentences"] += len(sentences)
         self.stats["windows"] += sum(len(texts) for _, _, texts in jobs)
         out: list[list[TypoHit]] = [[] for _ in sentences]
-        for (si, i, cands, words_at), scores in zip(meta, self.lm.continuation_scores(jobs)):
+        # what cannot beat the smallest margin needs no exact score; keep_all (calibration) keeps every gain
+        # above KEEP_ALL_FLOOR exact, below the smallest margin the bench tries
+        floor = KEEP_ALL_FLOOR if keep_all else self.margin
+        for (si, i, cands, words_at), scores in zip(meta, self.lm.continuation_scores(jobs, floor=floor)):
             j = int(np.argmax(scores[1:]))
             gain = float(scores[1 + j] - scores[0])
             c, w = cands[j]
@@ -356,7 +361,7 @@ class TypoDetector:
         yield i, prefix_tokens, texts, cands
 
     def best_gains(self, sentences: list[str]) -> list[float]:
-        """The best candidate's gain per sentence (−inf when none)."""
+        """The best candidate's gain per sentence (−inf when none; exact above KEEP_ALL_FLOOR)."""
         per = self.check_sentences(sentences, keep_all=True)
         return [max((h.margin for h in hits), default=-np.inf) for hits in per]
 

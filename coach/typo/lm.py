@@ -127,9 +127,15 @@ class TypoLM:
                         "ids": seq})
         return out
 
-    def continuation_scores(self, jobs: list[tuple[dict, int, list[str]]], max_rows: int = 128) -> list[np.ndarray]:
+    def continuation_scores(self, jobs: list[tuple[dict, int, list[str]]], max_rows: int = 128,
+                            floor: float | None = None) -> list[np.ndarray]:
         """For each job (analysed text, prefix length in tokens with ``<bos>`` counted, continuation
         texts): the total log p of each continuation right after that prefix.
+
+        With ``floor``, a continuation that cannot beat the job's first text by more than ``floor``
+        nats is not run: its log p so far, from the first pass, already bounds its total (every token
+        still to come adds a log p ≤ 0), and that bound is its score. So a caller that only keeps what
+        wins by more than ``floor`` gets the same answer for less work.
 
         Only what the first pass does not already know is run: the tokens a continuation shares with
         the analysed text (same tokens, same context) take their log p from that pass, and so does the
@@ -157,6 +163,9 @@ class TypoLM:
                 if shared < len(ids):
                     out[j][t] += float(dist[prefix + shared - 1][ids[shared]])
                     rows.append((j, t, prefix + shared, ids[shared:]))
+        if floor is not None:
+            runs_first = {j for j, t, _, ids in rows if t == 0 and len(ids) > 1}  # its total is not known yet
+            rows = [r for r in rows if r[0] in runs_first or out[r[0]][r[1]] - out[r[0]][0] > floor]
         # grouped by length, so a batch pads few tokens (the MLP runs on every padded token; the prefix padding
         # only lengthens attention, which is cheap at these lengths): 37 % padded tokens before, measured
         rest = sorted((r for r in rows if len(r[3]) > 1), key=lambda r: (len(r[3]), r[2]))
